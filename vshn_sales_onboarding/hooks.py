@@ -1,0 +1,48 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from .models.vshn_onboarding_gate_mixin import BYPASS_CONTEXT_KEY, GATE_BYPASS
+
+# crm's own stages and the sales step that takes over their opportunities
+CORE_STAGE_STEPS = {
+    "crm.stage_lead1": "qualify",
+    "crm.stage_lead2": "sa_meeting",
+    "crm.stage_lead3": "offer",
+    "crm.stage_lead4": "won",
+}
+
+
+def post_init_hook(env):
+    """Move opportunities from crm's stages to the sales steps, then archive them.
+
+    Existing deals keep their place in the pipe; the gates apply from their
+    next move on, so the migration itself bypasses them.
+    """
+    stage_model = env["crm.stage"].with_context(
+        active_test=False, **{BYPASS_CONTEXT_KEY: GATE_BYPASS}
+    )
+    for xmlid, step in CORE_STAGE_STEPS.items():
+        core_stage = env.ref(xmlid, raise_if_not_found=False)
+        target = stage_model.search([("sales_step", "=", step)], limit=1)
+        if not core_stage or not target:
+            continue
+        leads = (
+            env["crm.lead"]
+            .with_context(active_test=False, **{BYPASS_CONTEXT_KEY: GATE_BYPASS})
+            .search([("stage_id", "=", core_stage.id)])
+        )
+        leads.write({"stage_id": target.id})
+        core_stage.active = False
+
+
+def uninstall_hook(env):
+    """Give the opportunities back to crm's stages before ours are deleted."""
+    env.cr.execute("UPDATE crm_stage SET active = TRUE WHERE active IS NOT TRUE")
+    for xmlid, step in CORE_STAGE_STEPS.items():
+        core_stage = env.ref(xmlid, raise_if_not_found=False)
+        if not core_stage:
+            continue
+        env.cr.execute(
+            """UPDATE crm_lead SET stage_id = %s
+                WHERE stage_id IN (SELECT id FROM crm_stage WHERE sales_step = %s)""",
+            (core_stage.id, step),
+        )

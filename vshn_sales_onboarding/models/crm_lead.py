@@ -1,0 +1,518 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .crm_stage import SALES_STEPS
+from .vshn_onboarding_gate_mixin import MANAGER_GROUP
+
+STEP_ORDER = [step for step, _label in SALES_STEPS]
+OFFERING_TYPES = [
+    ("consulting", "Consulting"),
+    ("standard_service", "Standard Service"),
+    ("project", "Project"),
+]
+# Written only by the review actions, so that "who and when" can be trusted.
+REVIEW_FIELDS = {
+    "offer_reviewed_by_id",
+    "offer_reviewed_date",
+    "timeline_confirmed_by_id",
+    "timeline_confirmed_date",
+}
+REVIEW_CONTEXT_KEY = "vshn_onboarding_review_action"
+_REVIEW_TOKEN = object()
+
+
+class CrmLead(models.Model):
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "vshn.onboarding.gate.mixin"]
+
+    # Roles (the salesperson, user_id, is the Business Development Manager)
+    solution_architect_id = fields.Many2one(
+        "res.users", tracking=True, domain="[('share', '=', False)]"
+    )
+    project_manager_id = fields.Many2one(
+        "res.users", tracking=True, domain="[('share', '=', False)]"
+    )
+    account_manager_id = fields.Many2one(
+        "res.users",
+        string="(Key) Account Manager",
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    inside_sales_id = fields.Many2one(
+        "res.users", string="Inside Sales", domain="[('share', '=', False)]"
+    )
+
+    # Segment and complexity, defaulted from the customer
+    segment_id = fields.Many2one(
+        "vshn.onboarding.segment",
+        string="Segment",
+        compute="_compute_segment_id",
+        store=True,
+        readonly=False,
+        tracking=True,
+        index="btree_not_null",
+    )
+    complexity = fields.Selection(
+        [("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
+        compute="_compute_segment_id",
+        store=True,
+        readonly=False,
+    )
+    is_upsell = fields.Boolean(
+        string="Upsell / Cross-sell",
+        compute="_compute_is_upsell",
+        store=True,
+        help="The customer already buys from us: this deal grows an existing "
+        "account. Derived from the customer's status when the deal is created "
+        "or its customer changes.",
+    )
+
+    # Step 1: contact and qualify
+    qualification_contact_id = fields.Many2one(
+        "res.partner",
+        string="Right Contact",
+        help="The right point of contact within the customer's organization.",
+    )
+    qualification_problem = fields.Text(
+        string="Customer's Problem",
+        help="What are the problems the customer is facing?",
+    )
+    qualification_scale = fields.Selection(
+        [("small", "Small"), ("medium", "Medium"), ("large", "Large")],
+        string="Scale of the Proposal",
+    )
+    qualification_opportunity = fields.Selection(
+        [("yes", "Yes"), ("no", "No")],
+        string="Opportunity for Both Sides?",
+        help="Is there an opportunity for us and the customer?",
+    )
+
+    # Step 3: solution design
+    solution_design = fields.Html(
+        help="The solution architecture and the offer contents, as designed."
+    )
+    solution_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "crm_lead_solution_attachment_rel",
+        "lead_id",
+        "attachment_id",
+        string="Design Documents",
+    )
+    customer_timeline = fields.Char(help="The customer's timeline.")
+    delivery_timeline = fields.Char(
+        string="Our Timeline", help="Our delivery timeline, as we can commit to it."
+    )
+
+    # Step 4: offer
+    offer_reviewed_by_id = fields.Many2one(
+        "res.users", string="Offer Reviewed By", readonly=True, copy=False
+    )
+    offer_reviewed_date = fields.Datetime(readonly=True, copy=False)
+    timeline_confirmed_by_id = fields.Many2one(
+        "res.users", string="Timeline Confirmed By", readonly=True, copy=False
+    )
+    timeline_confirmed_date = fields.Datetime(readonly=True, copy=False)
+    sla_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "crm_lead_sla_attachment_rel",
+        "lead_id",
+        "attachment_id",
+        string="SLA",
+    )
+    sla_not_needed = fields.Boolean(string="No SLA Needed")
+    framework_attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "crm_lead_framework_attachment_rel",
+        "lead_id",
+        "attachment_id",
+        string="Framework Agreement",
+    )
+    framework_not_needed = fields.Boolean(string="No Framework Agreement Needed")
+
+    # Sales Offering Decision
+    offering_type = fields.Selection(OFFERING_TYPES, tracking=True)
+    contributing_team_ids = fields.Many2many(
+        "hr.department",
+        string="Contributing Teams",
+        help="The value stream teams that contribute to the delivery.",
+    )
+    onboarding_owner_id = fields.Many2one(
+        "res.users",
+        string="Onboarding Owner",
+        compute="_compute_onboarding_owner_id",
+        store=True,
+        readonly=False,
+        domain="[('share', '=', False)]",
+        help="Who owns the onboarding once the deal is won; by default the "
+        "(Key) Account Manager.",
+    )
+
+    # Escalation of special deals
+    escalation_state = fields.Selection(
+        [("escalated", "Escalated"), ("resolved", "Resolved")],
+        tracking=True,
+        copy=False,
+        readonly=True,
+    )
+    escalation_target = fields.Selection(
+        [("product", "Product Management"), ("legal", "Legal")],
+        copy=False,
+        readonly=True,
+    )
+    escalation_reason = fields.Text(copy=False, readonly=True)
+
+    # Lost
+    lost_explanation = fields.Text(
+        copy=False, help="Why the customer won't or can't buy, documented."
+    )
+
+    # Gate status towards the next stage
+    stage_gate_missing = fields.Text(
+        string="Missing for Next Stage", compute="_compute_stage_gate_missing"
+    )
+    stage_gate_missing_count = fields.Integer(compute="_compute_stage_gate_missing")
+    stage_gate_blocked = fields.Boolean(
+        string="Gate Blocked",
+        compute="_compute_stage_gate_missing",
+        search="_search_stage_gate_blocked",
+    )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    @api.depends("partner_id")
+    def _compute_segment_id(self):
+        for lead in self:
+            customer = lead.partner_id.commercial_partner_id
+            if customer.segment_id:
+                lead.segment_id = customer.segment_id
+            if customer.complexity:
+                lead.complexity = customer.complexity
+
+    @api.depends("partner_id")
+    def _compute_is_upsell(self):
+        for lead in self:
+            status = lead.partner_id.commercial_partner_id.customer_status
+            lead.is_upsell = status in ("onboarding", "customer")
+
+    @api.depends("account_manager_id")
+    def _compute_onboarding_owner_id(self):
+        for lead in self:
+            if not lead.onboarding_owner_id:
+                lead.onboarding_owner_id = lead.account_manager_id
+
+    @api.depends(
+        "stage_id",
+        "type",
+        "active",
+        "qualification_contact_id",
+        "qualification_problem",
+        "qualification_scale",
+        "qualification_opportunity",
+        "solution_architect_id",
+        "calendar_event_ids",
+        "activity_ids",
+        "solution_design",
+        "solution_attachment_ids",
+        "customer_timeline",
+        "delivery_timeline",
+        "offer_reviewed_by_id",
+        "timeline_confirmed_by_id",
+        "sla_attachment_ids",
+        "sla_not_needed",
+        "framework_attachment_ids",
+        "framework_not_needed",
+        "order_ids.state",
+    )
+    def _compute_stage_gate_missing(self):
+        next_stages = self._get_next_sales_stages()
+        for lead in self:
+            next_stage = next_stages.get(lead.id)
+            missing = lead._get_stage_gate_missing(next_stage) if next_stage else []
+            lead.stage_gate_missing = "\n".join(missing)
+            lead.stage_gate_missing_count = len(missing)
+            lead.stage_gate_blocked = bool(missing)
+
+    def _search_stage_gate_blocked(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(
+                self.env._("Gate Blocked can only be searched with = or !=")
+            )
+        open_leads = self.search(
+            [("type", "=", "opportunity"), ("stage_id.is_won", "=", False)]
+        )
+        blocked = open_leads.filtered("stage_gate_blocked")
+        wanted = (operator == "=") == bool(value)
+        return [("id", "in" if wanted else "not in", blocked.ids)]
+
+    def _get_next_sales_stages(self):
+        """The stage after each lead's current one, for leads still in the pipe."""
+        stages = self.env["crm.stage"].search([("sales_step", "!=", False)])
+        result = {}
+        for lead in self:
+            if lead.type != "opportunity" or not lead.active or lead.stage_id.is_won:
+                continue
+            current = (lead.stage_id.sequence, lead.stage_id.id)
+            following = stages.filtered(
+                lambda stage, lead=lead, current=current: (stage.sequence, stage.id)
+                > current
+                and stage.team_id in (lead.team_id, self.env["crm.team"])
+            )
+            if following:
+                result[lead.id] = following[0]
+        return result
+
+    # ------------------------------------------------------------------
+    # Gates
+    # ------------------------------------------------------------------
+
+    def _get_stage_gate_missing(self, new_stage):
+        missing = super()._get_stage_gate_missing(new_stage)
+        if self.type != "opportunity" or not new_stage.sales_step:
+            return missing
+        for step in STEP_ORDER[: STEP_ORDER.index(new_stage.sales_step) + 1]:
+            missing += self._get_sales_step_missing(step)
+        return missing
+
+    def _get_sales_step_missing(self, step):
+        """What this lead lacks to be in ``step`` (that step's own criteria)."""
+        self.ensure_one()
+        checks = {
+            "sa_meeting": self._get_qualification_missing,
+            "offer": self._get_design_missing,
+            "customer_review": self._get_offer_sending_missing,
+            "won": self._get_won_missing,
+        }
+        missing = checks[step]() if step in checks else []
+        if step == "customer_review" and not self._get_sent_orders():
+            missing.append(self.env._("the quotation sent to the customer"))
+        return missing
+
+    def _get_qualification_missing(self):
+        _ = self.env._
+        missing = []
+        if not self.qualification_contact_id:
+            missing.append(_("the right contact at the customer"))
+        if not (self.qualification_problem or "").strip():
+            missing.append(_("the customer's problem"))
+        if not self.qualification_scale:
+            missing.append(_("the scale of the possible proposal"))
+        if self.qualification_opportunity != "yes":
+            missing.append(_('a "yes" on: is there an opportunity for both sides'))
+        if not self.solution_architect_id:
+            missing.append(_("a Solution Architect"))
+        if not self._has_meeting_scheduled():
+            missing.append(_("the Solution Architecture meeting scheduled"))
+        return missing
+
+    def _has_meeting_scheduled(self):
+        return bool(self.calendar_event_ids) or any(
+            activity.activity_category == "meeting" for activity in self.activity_ids
+        )
+
+    def _get_design_missing(self):
+        _ = self.env._
+        missing = []
+        if not self._has_solution_documented():
+            missing.append(_("the solution documented (design summary or document)"))
+        if not (self.customer_timeline or "").strip():
+            missing.append(_("the customer's timeline"))
+        if not (self.delivery_timeline or "").strip():
+            missing.append(_("our timeline"))
+        return missing
+
+    def _has_solution_documented(self):
+        design_text = fields.Html.to_plaintext(self.solution_design or "")
+        return bool(design_text.strip() or self.solution_attachment_ids)
+
+    def _get_offer_sending_missing(self):
+        """What must be true before the offer may be sent to the customer."""
+        _ = self.env._
+        missing = []
+        if not self.offer_reviewed_by_id:
+            missing.append(_("the offer reviewed by the Solution Architect"))
+        if not self.timeline_confirmed_by_id:
+            missing.append(_("our timeline confirmed by a Project Manager"))
+        if not (self.sla_attachment_ids or self.sla_not_needed):
+            missing.append(_("the SLA attached or marked not needed"))
+        if not (self.framework_attachment_ids or self.framework_not_needed):
+            missing.append(_("the framework agreement attached or marked not needed"))
+        return missing
+
+    def _get_sent_orders(self):
+        return self.order_ids.filtered(lambda order: order.state in ("sent", "sale"))
+
+    def _get_won_missing(self):
+        if any(order.state == "sale" for order in self.order_ids):
+            return []
+        return [self.env._("a confirmed or signed quotation")]
+
+    def _get_offer_send_missing(self):
+        """Everything the quotation of this opportunity needs before it is sent."""
+        self.ensure_one()
+        missing = []
+        for step in STEP_ORDER[: STEP_ORDER.index("offer") + 1]:
+            missing += self._get_sales_step_missing(step)
+        return missing + self._get_offer_sending_missing()
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+
+    def write(self, vals):
+        if REVIEW_FIELDS & set(vals) and (
+            self.env.context.get(REVIEW_CONTEXT_KEY) is not _REVIEW_TOKEN
+        ):
+            raise UserError(
+                self.env._(
+                    "The offer review and the timeline confirmation are recorded "
+                    "with the buttons on the opportunity, not written directly."
+                )
+            )
+        if "active" in vals and not vals["active"]:
+            self._check_lost_is_documented(vals)
+        return super().write(vals)
+
+    def _check_lost_is_documented(self, vals):
+        reason = vals.get("lost_reason_id")
+        explanation = vals.get("lost_explanation")
+        open_opportunities = self.filtered(
+            lambda lead: lead.active and lead.type == "opportunity"
+        )
+        undocumented = open_opportunities.filtered(
+            lambda lead: not (reason or lead.lost_reason_id)
+            or not (explanation or lead.lost_explanation or "").strip()
+        )
+        if undocumented:
+            raise ValidationError(
+                self.env._(
+                    "%(leads)s cannot be marked lost without a lost reason and a "
+                    "written explanation. Use Mark as Lost and document the reasons.",
+                    leads=", ".join(undocumented.mapped("display_name")),
+                )
+            )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_set_lost(self, **additional_values):
+        explanation = self.env.context.get("vshn_lost_explanation")
+        if explanation and "lost_explanation" not in additional_values:
+            additional_values["lost_explanation"] = explanation
+        # Write the reasons first so that archiving finds the loss documented.
+        if additional_values:
+            self.write(dict(additional_values))
+        return super().action_set_lost()
+
+    def action_review_offer(self):
+        """The Solution Architect records the review of the offer."""
+        for lead in self:
+            lead._check_role_holder(
+                lead.solution_architect_id, self.env._("Solution Architect")
+            )
+        return self._record_review(
+            {
+                "offer_reviewed_by_id": self.env.uid,
+                "offer_reviewed_date": fields.Datetime.now(),
+            }
+        )
+
+    def action_confirm_timeline(self):
+        """The Project Manager confirms our timeline."""
+        for lead in self:
+            lead._check_role_holder(
+                lead.project_manager_id, self.env._("Project Manager")
+            )
+        return self._record_review(
+            {
+                "timeline_confirmed_by_id": self.env.uid,
+                "timeline_confirmed_date": fields.Datetime.now(),
+            }
+        )
+
+    def _check_role_holder(self, role_user, role_name):
+        if self.env.user == role_user or self.env.user.has_group(MANAGER_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only the %(role)s of %(lead)s (%(holder)s) or an Onboarding Manager "
+                "may do this.",
+                role=role_name,
+                lead=self.display_name,
+                holder=role_user.name or self.env._("not set"),
+            )
+        )
+
+    def _record_review(self, vals):
+        return self.with_context(**{REVIEW_CONTEXT_KEY: _REVIEW_TOKEN}).write(vals)
+
+    def action_open_gate_bypass(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Bypass Stage Gate"),
+            "res_model": "vshn.onboarding.gate.bypass",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_ids": str(self.ids),
+            },
+        }
+
+    def action_open_escalation(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Escalate Deal"),
+            "res_model": "crm.lead.escalate",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lead_ids": self.ids},
+        }
+
+    def _escalate(self, target, reason):
+        """Record the escalation and give its owner an activity."""
+        company = self.env.company
+        owner = (
+            company.escalation_product_user_id
+            if target == "product"
+            else company.escalation_legal_user_id
+        )
+        target_label = dict(self._fields["escalation_target"].selection)[target]
+        if not owner:
+            raise UserError(
+                self.env._(
+                    "No escalation owner for %(target)s is configured. Set one in "
+                    "Settings > Onboarding (CRM settings).",
+                    target=target_label,
+                )
+            )
+        self.write(
+            {
+                "escalation_state": "escalated",
+                "escalation_target": target,
+                "escalation_reason": reason,
+            }
+        )
+        for lead in self:
+            lead.activity_schedule(
+                "vshn_sales_onboarding.mail_activity_type_escalation",
+                summary=self.env._("Escalated to %(target)s", target=target_label),
+                note=reason,
+                user_id=owner.id,
+            )
+        return True
+
+    def action_resolve_escalation(self):
+        escalated = self.filtered(lambda lead: lead.escalation_state == "escalated")
+        escalation_type = self.env.ref(
+            "vshn_sales_onboarding.mail_activity_type_escalation"
+        )
+        escalated.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == escalation_type
+        ).action_done()
+        escalated.write({"escalation_state": "resolved"})
+        return True

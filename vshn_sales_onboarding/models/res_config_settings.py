@@ -1,0 +1,14 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    escalation_product_user_id = fields.Many2one(
+        related="company_id.escalation_product_user_id", readonly=False
+    )
+    escalation_legal_user_id = fields.Many2one(
+        related="company_id.escalation_legal_user_id", readonly=False
+    )

@@ -1,0 +1,122 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from markupsafe import Markup
+
+from odoo import api, models
+from odoo.exceptions import AccessError, ValidationError
+
+# Only Python code holding this object can skip a gate: a JSON-RPC caller can put
+# any key in its context, but it cannot put this object there.
+GATE_BYPASS = object()
+BYPASS_CONTEXT_KEY = "vshn_onboarding_gate_bypass"
+MANAGER_GROUP = "vshn_sales_onboarding.group_onboarding_manager"
+
+
+class VshnOnboardingGateMixin(models.AbstractModel):
+    """Stage gates: a record enters a stage only when it meets the stage's needs.
+
+    A model using the mixin names its stage field in ``_gate_stage_field`` and
+    overrides ``_get_stage_gate_missing``. Every create and write that sets the
+    stage field is checked on the server, so kanban drags, imports and RPC obey
+    the same gate as the form. A manager may bypass a gate only through
+    ``_bypass_stage_gate``, which logs who bypassed what in the chatter.
+    """
+
+    _name = "vshn.onboarding.gate.mixin"
+    _description = "Onboarding Stage Gate"
+    _gate_stage_field = "stage_id"
+
+    def _get_stage_gate_missing(self, new_stage):
+        """What this record lacks to enter ``new_stage``, as translated labels.
+
+        Called on a single record, after the values of the write are applied,
+        only when the stage moves forward. Override and extend the list.
+        """
+        self.ensure_one()
+        return []
+
+    def _is_stage_gate_forward(self, old_stage, new_stage):
+        """Moving back to an earlier stage is never gated."""
+        if not old_stage:
+            return True
+        return (new_stage.sequence, new_stage.id) > (old_stage.sequence, old_stage.id)
+
+    def _gate_is_bypassed(self):
+        return self.env.context.get(BYPASS_CONTEXT_KEY) is GATE_BYPASS
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        if not records._gate_is_bypassed():
+            empty_stage = self.env[self._fields[self._gate_stage_field].comodel_name]
+            records._check_stage_gates(dict.fromkeys(records.ids, empty_stage))
+        return records
+
+    def write(self, vals):
+        field = self._gate_stage_field
+        if field not in vals or self._gate_is_bypassed():
+            return super().write(vals)
+        old_stages = {record.id: record[field] for record in self}
+        result = super().write(vals)
+        self._check_stage_gates(old_stages)
+        return result
+
+    def _check_stage_gates(self, old_stages):
+        """Raise one error listing every record of ``self`` that may not move."""
+        field = self._gate_stage_field
+        refusals = []
+        for record in self:
+            new_stage = record[field]
+            old_stage = old_stages.get(record.id)
+            if not new_stage or new_stage == old_stage:
+                continue
+            if not record._is_stage_gate_forward(old_stage, new_stage):
+                continue
+            missing = record._get_stage_gate_missing(new_stage)
+            if missing:
+                refusals.append(
+                    self.env._(
+                        "%(record)s cannot enter %(stage)s yet. Missing: %(missing)s.",
+                        record=record.display_name,
+                        stage=new_stage.display_name,
+                        missing="; ".join(missing),
+                    )
+                )
+        if refusals:
+            raise ValidationError("\n".join(refusals))
+
+    def _bypass_stage_gate(self, new_stage, reason):
+        """Move to ``new_stage`` despite its gate, as a manager, with a reason.
+
+        Posts on each record who bypassed which gate, what was missing and why.
+        """
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only an Onboarding Manager may bypass a stage gate.")
+            )
+        if not (reason or "").strip():
+            raise ValidationError(
+                self.env._(
+                    "Give the reason for bypassing the gate of %(stage)s.",
+                    stage=new_stage.display_name,
+                )
+            )
+        for record in self:
+            missing = record._get_stage_gate_missing(new_stage)
+            record.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul><p>%s</p>")
+                % (
+                    self.env._(
+                        "%(user)s bypassed the gate of %(stage)s.",
+                        user=self.env.user.name,
+                        stage=new_stage.display_name,
+                    ),
+                    Markup("").join(Markup("<li>%s</li>") % item for item in missing)
+                    or Markup("<li>%s</li>") % self.env._("nothing was missing"),
+                    self.env._("Reason: %(reason)s", reason=reason),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return self.with_context(**{BYPASS_CONTEXT_KEY: GATE_BYPASS}).write(
+            {self._gate_stage_field: new_stage.id}
+        )
