@@ -22,6 +22,7 @@
     "data": [
         "security/res_groups.xml",
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
         "data/crm_stage_data.xml",
         "data/vshn_onboarding_segment_data.xml",
         "data/mail_activity_type_data.xml",
