@@ -34,9 +34,16 @@
         "wizard/crm_lead_escalate_views.xml",
         "views/vshn_sales_onboarding_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "vshn_sales_onboarding/static/tests/tours/*.js",
+        ],
+    },
     "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "demo": [
+        "demo/res_users_demo.xml",
+        "demo/product_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
     ],

@@ -368,6 +368,17 @@ class CrmLead(models.Model):
     # ORM
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        # an opportunity imported as lost is held to the same rule as one lost now
+        lost = leads.filtered(lambda lead: not lead.active)
+        if lost:
+            lost.with_context(active_test=False)._check_lost_is_documented(
+                {}, already_lost=True
+            )
+        return leads
+
     def write(self, vals):
         if REVIEW_FIELDS & set(vals) and (
             self.env.context.get(REVIEW_CONTEXT_KEY) is not _REVIEW_TOKEN
@@ -382,13 +393,13 @@ class CrmLead(models.Model):
             self._check_lost_is_documented(vals)
         return super().write(vals)
 
-    def _check_lost_is_documented(self, vals):
+    def _check_lost_is_documented(self, vals, already_lost=False):
         reason = vals.get("lost_reason_id")
         explanation = vals.get("lost_explanation")
-        open_opportunities = self.filtered(
-            lambda lead: lead.active and lead.type == "opportunity"
+        opportunities = self.filtered(
+            lambda lead: (already_lost or lead.active) and lead.type == "opportunity"
         )
-        undocumented = open_opportunities.filtered(
+        undocumented = opportunities.filtered(
             lambda lead: not (reason or lead.lost_reason_id)
             or not (explanation or lead.lost_explanation or "").strip()
         )
