@@ -52,10 +52,12 @@ def test_xml_files_are_well_formed(root):
 def test_manifest_lists_existing_files(root):
     manifest = ast.literal_eval((root / ADDON / "__manifest__.py").read_text())
     assert manifest["version"].startswith("18.0.")
-    for key in ("data", "demo", "assets"):
+    for key in ("data", "demo"):
         for entry in manifest.get(key, []):
-            if isinstance(entry, str):
-                assert (root / ADDON / entry).exists(), entry
+            assert (root / ADDON / entry).exists(), entry
+    for bundle, entries in manifest.get("assets", {}).items():
+        for pattern in entries:
+            assert list(root.glob(pattern)), f"{bundle}: {pattern} matches no file"
 
 
 def test_access_csv_ids_are_unique(root):
