@@ -4,5 +4,6 @@ from . import crm_stage
 from . import crm_lead
 from . import res_company
 from . import res_config_settings
+from . import mail_activity
 from . import res_partner
 from . import sale_order

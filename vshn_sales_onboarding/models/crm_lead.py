@@ -529,8 +529,8 @@ class CrmLead(models.Model):
         escalation_type = self.env.ref(
             "vshn_sales_onboarding.mail_activity_type_escalation"
         )
+        escalated.write({"escalation_state": "resolved"})
         escalated.activity_ids.filtered(
             lambda activity: activity.activity_type_id == escalation_type
         ).action_done()
-        escalated.write({"escalation_state": "resolved"})
         return True

@@ -77,6 +77,16 @@ class TestCrmLeadPipeline(OnboardingCrmCommon):
         self.assertEqual(lead.escalation_state, "resolved")
         self.assertFalse(activity.exists() and activity.active)
 
+    def test_owner_marking_the_escalation_done_resolves_it(self):
+        self.env.company.escalation_product_user_id = self.user_manager
+        lead = self._make_lead()
+        lead._escalate("product", "Custom SLA of 99.99%")
+        activity = lead.activity_ids.filtered(
+            lambda act: act.user_id == self.user_manager
+        )
+        activity.with_user(self.user_manager).action_feedback("Approved")
+        self.assertEqual(lead.escalation_state, "resolved")
+
     def test_restricted_user_cannot_configure_segments(self):
         segment = self.segment_enterprise.with_user(self.user_salesman)
         self.assertEqual(segment.name, "Enterprise")
