@@ -1,1 +1,5 @@
 from . import test_groups_and_menus
+from . import test_conversion
+from . import test_onboarding
+from . import test_onboarding_security
+from . import test_onboarding_tour
