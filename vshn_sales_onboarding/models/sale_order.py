@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext
+from odoo.tools import html2plaintext, split_every
 
 from .crm_lead import OFFERING_TYPES
 from .mail_activity_plan_template import ONBOARDING_ROLES
@@ -469,19 +469,27 @@ class SaleOrder(models.Model):
         return action
 
     def action_launch_onboarding_plan(self, plan_xmlid):
-        """Launch one of the onboarding activity plans on these orders."""
+        """Launch one of the onboarding activity plans on these orders.
+
+        Through the wizard the UI uses, so that deadlines, responsibles and the
+        chatter message match a plan launched by hand.
+        """
         plan = self.env.ref(plan_xmlid)
-        wizard = self.env["mail.activity.schedule"].create(
-            {
-                "res_model": self._name,
-                "res_ids": str(self.ids),
-                "plan_id": plan.id,
-                "plan_date": fields.Date.context_today(self),
-            }
-        )
-        if wizard.has_error:
-            raise UserError(html2plaintext(wizard.error))
-        return wizard.action_schedule_plan()
+        schedulers = self.env["mail.activity.schedule"]
+        action = True
+        for batch in split_every(schedulers._batch_size, self.ids):
+            # The wizard computes its records from the context and its plan from
+            # the available plans; the plan is set once it exists.
+            wizard = schedulers.with_context(
+                active_model=self._name, active_ids=list(batch)
+            ).create({})
+            wizard.write(
+                {"plan_id": plan.id, "plan_date": fields.Date.context_today(self)}
+            )
+            if wizard.has_error:
+                raise UserError(html2plaintext(wizard.error))
+            action = wizard.action_schedule_plan()
+        return action
 
     def action_plan_kickoff_meeting(self):
         """Open the calendar with the customer's contacts and the engineers."""

@@ -91,7 +91,7 @@ class TestConversion(OnboardingOrderCommon):
         lead = self.env["crm.lead"].create(
             {"name": "Still Open Deal", "type": "opportunity"}
         )
-        with self.assertRaisesRegex(UserError, "Still Open Deal"):
+        with self.assertRaisesMessage(UserError, "Still Open Deal"):
             lead.action_convert_to_customer()
 
     def test_batch_is_atomic(self):
@@ -109,7 +109,7 @@ class TestConversion(OnboardingOrderCommon):
         self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker").write(
             {"action_server_id": action.id}
         )
-        with self.assertRaisesRegex(UserError, "tracker down"):
+        with self.assertRaisesMessage(UserError, "tracker down"):
             leads.action_convert_to_customer()
         self.env.invalidate_all()
         self.assertFalse(any(leads.order_ids.mapped("onboarding_stage_id")))
@@ -121,7 +121,7 @@ class TestConversion(OnboardingOrderCommon):
         leads = self._create_won_deals(2, prefix="Mixed")
         draft = leads[1].order_ids
         draft.write({"state": "draft"})
-        with self.assertRaisesRegex(UserError, draft.name):
+        with self.assertRaisesMessage(UserError, draft.name):
             leads.order_ids._vshn_convert_to_customer()
         self.assertFalse(leads[0].order_ids.onboarding_stage_id)
         self.assertFalse(leads[0].partner_id.customer_reference)
@@ -194,9 +194,8 @@ class TestConversion(OnboardingOrderCommon):
         order.action_confirm()
         self.assertEqual(partner.customer_status, "onboarding")
         self.assertEqual(order.onboarding_stage_id, self.stages["handover"])
-        # the other sales gates are not met: the lead stays open, with a note
-        self.assertFalse(lead.stage_id.is_won)
-        self.assertIn("cannot be marked won", lead.message_ids[0].body)
+        # a signed order wins the deal
+        self.assertTrue(lead.stage_id.is_won)
 
     def test_confirm_wins_when_gates_met(self):
         partner = self.env["res.partner"].create(

@@ -169,9 +169,10 @@ class TestOnboarding(OnboardingOrderCommon):
         order = self._started_order(prefix="Gate")
         order.write({"onboarding_service_manager_id": False})
         as_am = order.with_user(self.user_salesman)
-        with self.assertRaisesRegex(ValidationError, "Service Manager") as error:
+        with self.assertRaisesMessage(ValidationError, "Service Manager") as error:
             as_am.write({"onboarding_stage_id": self.stages["kickoff"].id})
         self.assertIn("handover", str(error.exception))
+        self.assertEqual(order.onboarding_stage_id, self.stages["handover"])
         as_am.write({"onboarding_service_manager_id": self.user_sm.id})
         self._mark_activities_done(as_am, "handover")
         self.assertTrue(as_am.onboarding_handover_done)
@@ -186,7 +187,7 @@ class TestOnboarding(OnboardingOrderCommon):
         self._mark_activities_done(as_am, "kickoff")
         as_am.action_initialize_onboarding()
         as_am.write({"onboarding_stage_id": self.stages["review"].id})
-        with self.assertRaisesRegex(ValidationError, "Definition of Done") as error:
+        with self.assertRaisesMessage(ValidationError, "Definition of Done") as error:
             as_am.write({"onboarding_stage_id": self.stages["done"].id})
         self.assertIn("retrospective", str(error.exception))
         as_am.onboarding_dod_line_ids.filtered(lambda line: not line.evidence).write(
@@ -205,7 +206,7 @@ class TestOnboarding(OnboardingOrderCommon):
                 "order_line": [Command.create({"product_id": self.product.id})],
             }
         )
-        with self.assertRaisesRegex(ValidationError, "a confirmed order"):
+        with self.assertRaisesMessage(ValidationError, "a confirmed order"):
             order.write({"onboarding_stage_id": self.stages["handover"].id})
 
     def test_manager_bypass_through_wizard(self):

@@ -66,9 +66,17 @@ class TestOnboardingSecurity(OnboardingOrderCommon):
         )
         defaults = self.env["vshn.onboarding.role.default"].with_user(self.user_manager)
         self.assertFalse(defaults.search([("company_id", "=", other_company.id)]))
-        self.order_other.company_id = other_company
+        foreign = self.env["sale.order"].create(
+            {
+                "partner_id": self.order_other.partner_id.id,
+                "company_id": other_company.id,
+                "state": "sale",
+            }
+        )
+        foreign._vshn_create_checklists()
+        self.assertTrue(foreign.onboarding_checklist_line_ids)
         lines = self.env["vshn.onboarding.checklist.line"].with_user(self.user_manager)
-        self.assertFalse(lines.search([("order_id", "=", self.order_other.id)]))
+        self.assertFalse(lines.search([("order_id", "=", foreign.id)]))
         self.assertTrue(lines.search([("order_id", "=", self.order_mine.id)]))
 
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")

@@ -7,6 +7,11 @@ registry.category("web_tour.tours").add("vshn_onboarding_tour", {
     url: "/odoo/onboardings",
     steps: () => [
         {
+            content: "Open the onboarding from the board",
+            trigger: ".o_kanban_record:contains(Tour Customer AG)",
+            run: "click",
+        },
+        {
             content: "Open the onboarding page",
             trigger: ".o_notebook .nav-link:contains(Onboarding)",
             run: "click",
@@ -24,6 +29,15 @@ registry.category("web_tour.tours").add("vshn_onboarding_tour", {
             content: "Close the error",
             trigger: ".modal .modal-footer .btn-primary",
             run: "click",
+        },
+        {
+            content: "Discard the refused move",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            content: "Still in Review",
+            trigger: ".o_field_statusbar button.o_arrow_button_current:contains(Review)",
         },
         {
             content: "Tick the first open item",
