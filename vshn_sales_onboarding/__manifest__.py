@@ -54,5 +54,6 @@
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/sale_order_demo.xml",
     ],
 }

@@ -77,5 +77,14 @@ registry.category("web_tour.tours").add("vshn_onboarding_tour", {
             content: "The onboarding is done",
             trigger: ".o_field_statusbar button.o_arrow_button_current:contains(Done)",
         },
+        {
+            content: "Back to the board",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains(Onboardings)",
+            run: "click",
+        },
+        {
+            content: "The board is shown",
+            trigger: ".o_kanban_view",
+        },
     ],
 });
