@@ -240,6 +240,14 @@ class TestConversion(OnboardingOrderCommon):
         self.assertEqual(order.onboarding_stage_id, self.stages["handover"])
         self.assertEqual(partner.customer_status, "onboarding")
 
+
+@tagged("post_install", "-at_install", "vshn_onboarding", "is_query_count")
+class TestConversionPerformance(OnboardingOrderCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_role_defaults()
+
     def _measure_conversion(self, count, budget=None):
         leads = self._create_won_deals(count, prefix=f"Perf{count}")
         self.env.flush_all()
