@@ -52,10 +52,15 @@ def test_xml_files_are_well_formed(root):
 def test_manifest_lists_existing_files(root):
     manifest = ast.literal_eval((root / ADDON / "__manifest__.py").read_text())
     assert manifest["version"].startswith("18.0.")
-    for key in ("data", "demo", "assets"):
+    for key in ("data", "demo"):
         for entry in manifest.get(key, []):
             if isinstance(entry, str):
                 assert (root / ADDON / entry).exists(), entry
+    for bundle in manifest.get("assets", {}).values():
+        for entry in bundle:
+            if isinstance(entry, str):
+                path = entry.removeprefix(f"{ADDON}/")
+                assert list((root / ADDON).glob(path)), entry
 
 
 def test_access_csv_ids_are_unique(root):

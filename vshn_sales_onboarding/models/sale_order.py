@@ -286,6 +286,7 @@ class SaleOrder(models.Model):
                 or bool(threshold and order.amount_untaxed >= threshold)
             )
 
+    @api.depends("activity_ids")
     def _compute_onboarding_plan_done(self):
         """Done means an activity of the plan's type was marked done on the order.
 
@@ -334,6 +335,14 @@ class SaleOrder(models.Model):
         _ = self.env._
         if self.state != "sale":
             return missing + [_("a confirmed order")]
+        # done activities are archived: read them afresh, not from the cache
+        self.invalidate_recordset(
+            [
+                "onboarding_handover_done",
+                "onboarding_kickoff_done",
+                "onboarding_retrospective_done",
+            ]
+        )
         stages = self.env["vshn.onboarding.stage"].search(
             [("sequence", "<=", new_stage.sequence)]
         )
