@@ -7,3 +7,9 @@ from . import res_config_settings
 from . import mail_activity
 from . import res_partner
 from . import sale_order
+from . import vshn_onboarding_stage
+from . import vshn_onboarding_checklist_template
+from . import vshn_onboarding_checklist_line
+from . import vshn_onboarding_role_default
+from . import mail_activity_plan_template
+from . import project_task

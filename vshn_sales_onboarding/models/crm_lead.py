@@ -534,3 +534,87 @@ class CrmLead(models.Model):
             lambda activity: activity.activity_type_id == escalation_type
         ).action_done()
         return True
+
+
+class CrmLeadConversion(models.Model):
+    """Winning an opportunity converts its customer (issue 4).
+
+    Kept apart from the sales-side class above: the conversion itself lives on
+    ``sale.order`` (``_vshn_convert_to_customer``); the lead only delegates.
+    """
+
+    _inherit = "crm.lead"
+
+    def write(self, vals):
+        if "stage_id" not in vals:
+            return super().write(vals)
+        not_won = self.filtered(lambda lead: not lead.stage_id.is_won)
+        result = super().write(vals)
+        newly_won = not_won.filtered(lambda lead: lead.stage_id.is_won)
+        newly_won._vshn_get_confirmed_orders().filtered(
+            lambda order: not order.onboarding_stage_id
+        )._vshn_convert_to_customer()
+        return result
+
+    def _vshn_get_confirmed_orders(self):
+        return self.order_ids.filtered(lambda order: order.state == "sale")
+
+    def action_convert_to_customer(self):
+        """Convert the customers of won opportunities (server action, button)."""
+        not_won = self.filtered(lambda lead: not (lead.active and lead.stage_id.is_won))
+        if not_won:
+            raise UserError(
+                self.env._(
+                    "Only won opportunities convert a customer. Not won: %(leads)s.",
+                    leads=", ".join(not_won.mapped("display_name")),
+                )
+            )
+        without_order = self.filtered(
+            lambda lead: not lead._vshn_get_confirmed_orders()
+        )
+        if without_order:
+            raise UserError(
+                self.env._(
+                    "%(leads)s: no confirmed quotation to start the onboarding on. "
+                    "Confirm the quotation first.",
+                    leads=", ".join(without_order.mapped("display_name")),
+                )
+            )
+        return self._vshn_get_confirmed_orders()._vshn_convert_to_customer()
+
+    def _vshn_set_won_after_confirmation(self):
+        """Mark these opportunities won after their quotation was confirmed.
+
+        Opportunities whose won gate still misses something stay where they
+        are, with a note saying what is missing.
+        """
+        open_leads = self.filtered(
+            lambda lead: lead.active
+            and lead.type == "opportunity"
+            and not lead.stage_id.is_won
+        )
+        to_win = self.browse()
+        for lead in open_leads:
+            won_stages = lead._stage_find(domain=[("is_won", "=", True)], limit=None)
+            won_stage = next(
+                (
+                    stage
+                    for stage in won_stages
+                    if stage.sequence > lead.stage_id.sequence
+                ),
+                won_stages[-1:],
+            )
+            missing = lead._get_stage_gate_missing(won_stage) if won_stage else []
+            if missing:
+                lead.message_post(
+                    body=self.env._(
+                        "The quotation was confirmed, but the opportunity cannot be "
+                        "marked won yet. Missing: %(missing)s.",
+                        missing="; ".join(missing),
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            else:
+                to_win |= lead
+        if to_win:
+            to_win.action_set_won()

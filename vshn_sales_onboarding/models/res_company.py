@@ -16,3 +16,25 @@ class ResCompany(models.Model):
         string="Legal Escalation Owner",
         domain="[('share', '=', False)]",
     )
+
+    onboarding_intro_auto_send = fields.Boolean(
+        string="Send Introductions Automatically",
+        help="Send the introduction of the account team to new customers at once, "
+        "instead of planning a review activity for the Account Manager.",
+    )
+    onboarding_retrospective_amount = fields.Monetary(
+        string="Retrospective From Amount",
+        currency_field="currency_id",
+        help="Onboardings of orders from this untaxed amount end with a "
+        "retrospective. Zero: only high-touch segments and high complexity.",
+    )
+    onboarding_project_id = fields.Many2one(
+        "project.project",
+        string="Onboarding Project",
+        help="Where the tasks of consulting and standard service onboardings go.",
+    )
+    onboarding_project_template_id = fields.Many2one(
+        "project.project",
+        string="Onboarding Project Template",
+        help="Copied for every onboarding of the Project offering type.",
+    )

@@ -12,3 +12,15 @@ class ResConfigSettings(models.TransientModel):
     escalation_legal_user_id = fields.Many2one(
         related="company_id.escalation_legal_user_id", readonly=False
     )
+    onboarding_intro_auto_send = fields.Boolean(
+        related="company_id.onboarding_intro_auto_send", readonly=False
+    )
+    onboarding_retrospective_amount = fields.Monetary(
+        related="company_id.onboarding_retrospective_amount", readonly=False
+    )
+    onboarding_project_id = fields.Many2one(
+        related="company_id.onboarding_project_id", readonly=False
+    )
+    onboarding_project_template_id = fields.Many2one(
+        related="company_id.onboarding_project_template_id", readonly=False
+    )

@@ -14,6 +14,9 @@ class VshnOnboardingGateBypass(models.TransientModel):
     res_model = fields.Char(required=True)
     res_ids = fields.Char(required=True)
     crm_stage_id = fields.Many2one("crm.stage", string="Sales Stage")
+    onboarding_stage_id = fields.Many2one(
+        "vshn.onboarding.stage", string="Onboarding Stage"
+    )
     missing = fields.Text(compute="_compute_missing")
     reason = fields.Text(required=True)
 
@@ -21,9 +24,11 @@ class VshnOnboardingGateBypass(models.TransientModel):
         return self.env[self.res_model].browse(literal_eval(self.res_ids or "[]"))
 
     def _get_target_stage(self):
+        if self.res_model == "sale.order":
+            return self.onboarding_stage_id
         return self.crm_stage_id
 
-    @api.depends("res_model", "res_ids", "crm_stage_id")
+    @api.depends("res_model", "res_ids", "crm_stage_id", "onboarding_stage_id")
     def _compute_missing(self):
         for wizard in self:
             stage = wizard._get_target_stage()

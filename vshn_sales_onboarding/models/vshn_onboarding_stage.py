@@ -1,0 +1,41 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+
+class VshnOnboardingStage(models.Model):
+    """A column of the onboarding board and what an order needs to enter it.
+
+    The requirements are cumulative: entering a stage also needs what every
+    earlier stage asks for, so a drag straight to Done cannot skip a gate.
+    """
+
+    _name = "vshn.onboarding.stage"
+    _description = "Onboarding Stage"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    fold = fields.Boolean(string="Folded in Board")
+    is_done = fields.Boolean(
+        string="Onboarding Done",
+        help="Orders in this stage have finished their onboarding.",
+    )
+    requirements = fields.Text(
+        translate=True, help="What has to be true before an order enters this stage."
+    )
+    run_initialization = fields.Boolean(
+        help="Entering this stage creates the tickets, tasks or project of the "
+        "order's offering type (once).",
+    )
+    require_roles = fields.Boolean(
+        string="Roles Named",
+        help="(Key) Account Manager, Customer Success Manager and Service Manager "
+        "named; a Project Manager too for projects.",
+    )
+    require_handover = fields.Boolean(string="Handover Done")
+    require_initialization = fields.Boolean(string="Initialization Done")
+    require_kickoff = fields.Boolean(string="Kickoff Held")
+    require_dod = fields.Boolean(string="Definition of Done Complete")
+    require_retrospective = fields.Boolean(string="Retrospective Done (where required)")
