@@ -1,12 +1,13 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, split_every
+from odoo.tools import format_date
 
 from .crm_lead import OFFERING_TYPES
 from .mail_activity_plan_template import ONBOARDING_ROLES
@@ -480,25 +481,55 @@ class SaleOrder(models.Model):
     def action_launch_onboarding_plan(self, plan_xmlid):
         """Launch one of the onboarding activity plans on these orders.
 
-        Through the wizard the UI uses, so that deadlines, responsibles and the
-        chatter message match a plan launched by hand.
+        Does for each order what Odoo's plan wizard (``mail.activity.schedule``)
+        does: one activity per plan step for the responsible its template
+        resolves, and a chatter note listing them. Done in batch, one create for
+        every activity and one log for every note, because the wizard schedules
+        and posts record by record, which made converting 100 orders cost ~380
+        queries each.
         """
         plan = self.env.ref(plan_xmlid)
-        schedulers = self.env["mail.activity.schedule"]
-        action = True
-        for batch in split_every(schedulers._batch_size, self.ids):
-            # The wizard computes its records from the context and its plan from
-            # the available plans; the plan is set once it exists.
-            wizard = schedulers.with_context(
-                active_model=self._name, active_ids=list(batch)
-            ).create({})
-            wizard.write(
-                {"plan_id": plan.id, "plan_date": fields.Date.context_today(self)}
+        plan_date = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_vals, bodies, errors = [], {}, []
+        for order in self:
+            descriptions = []
+            for template in plan.template_ids:
+                resolved = template._determine_responsible(self.env.user, order)
+                if resolved["error"]:
+                    errors.append(resolved["error"])
+                    continue
+                responsible = resolved["responsible"]
+                deadline = template._get_date_deadline(plan_date)
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": order.id,
+                        "activity_type_id": template.activity_type_id.id,
+                        "summary": template.summary,
+                        "note": template.note,
+                        "user_id": responsible.id,
+                        "date_deadline": deadline,
+                        "automated": False,
+                    }
+                )
+                descriptions.append(
+                    self.env._(
+                        "%(activity)s, assigned to %(name)s, due on the %(deadline)s",
+                        activity=template.summary or template.activity_type_id.name,
+                        name=responsible.name,
+                        deadline=format_date(self.env, deadline),
+                    )
+                )
+            bodies[order.id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._('The plan "%(plan)s" has been started', plan=plan.name),
+                Markup().join(Markup("<li>%s</li>") % item for item in descriptions),
             )
-            if wizard.has_error:
-                raise UserError(html2plaintext(wizard.error))
-            action = wizard.action_schedule_plan()
-        return action
+        if errors:
+            raise UserError("\n".join(errors))
+        self.env["mail.activity"].create(activity_vals)
+        self._message_log_batch(bodies=bodies)
+        return True
 
     def action_plan_kickoff_meeting(self):
         """Open the calendar with the customer's contacts and the engineers."""
@@ -623,10 +654,14 @@ class SaleOrder(models.Model):
         defaults = self.env["vshn.onboarding.role.default"].search(
             [("company_id", "in", self.company_id.ids)]
         )
+        # orders that start alike (same Day 0 and roles) are written together
+        orders_by_vals = defaultdict(lambda: self.browse())
         for order in self:
             vals = order._vshn_get_onboarding_start_values(defaults)
             vals["onboarding_stage_id"] = first_stage.id
-            order.write(vals)
+            orders_by_vals[tuple(sorted(vals.items()))] |= order
+        for vals, orders in orders_by_vals.items():
+            orders.write(dict(vals))
         self._vshn_update_account_team()
         self._vshn_create_checklists()
         self._vshn_notify_signed()
@@ -688,15 +723,20 @@ class SaleOrder(models.Model):
 
     def _vshn_update_account_team(self):
         """Keep the customer-level roles on the customer, without overwriting."""
+        vals_by_customer = defaultdict(dict)
         for order in self:
             customer = order.partner_id.commercial_partner_id
-            vals = {
-                partner_field: order[order_field].id
-                for order_field, partner_field in PARTNER_ROLE_FIELDS.items()
-                if order[order_field] and not customer[partner_field]
-            }
-            if vals:
-                customer.write(vals)
+            for order_field, partner_field in PARTNER_ROLE_FIELDS.items():
+                if order[order_field] and not customer[partner_field]:
+                    vals_by_customer[customer].setdefault(
+                        partner_field, order[order_field].id
+                    )
+        # customers given the same team are written together
+        customers_by_vals = defaultdict(lambda: self.env["res.partner"])
+        for customer, vals in vals_by_customer.items():
+            customers_by_vals[tuple(sorted(vals.items()))] |= customer
+        for vals, customers in customers_by_vals.items():
+            customers.write(dict(vals))
 
     def _vshn_create_checklists(self):
         templates = self.env["vshn.onboarding.checklist.template"].search([])
