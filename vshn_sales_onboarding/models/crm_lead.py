@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from .crm_stage import SALES_STEPS
+from .res_partner import COMPLEXITY_LEVELS
 from .vshn_onboarding_gate_mixin import MANAGER_GROUP
 
 STEP_ORDER = [step for step, _label in SALES_STEPS]
@@ -56,7 +57,7 @@ class CrmLead(models.Model):
         index="btree_not_null",
     )
     complexity = fields.Selection(
-        [("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
+        COMPLEXITY_LEVELS,
         compute="_compute_segment_id",
         store=True,
         readonly=False,

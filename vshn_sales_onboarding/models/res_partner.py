@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+COMPLEXITY_LEVELS = [("high", "High"), ("moderate", "Moderate"), ("low", "Low")]
 CUSTOMER_STATUSES = [
     ("prospect", "Prospect"),
     ("onboarding", "Onboarding"),
@@ -28,7 +29,7 @@ class ResPartner(models.Model):
         index="btree_not_null",
     )
     complexity = fields.Selection(
-        [("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
+        COMPLEXITY_LEVELS,
         tracking=True,
     )
 

@@ -11,6 +11,7 @@ from odoo.tools import format_date
 
 from .crm_lead import OFFERING_TYPES
 from .mail_activity_plan_template import ONBOARDING_ROLES
+from .res_partner import COMPLEXITY_LEVELS
 from .vshn_onboarding_role_default import DEFAULT_ROLE_FIELDS
 
 # Roles kept on the customer too, so that the next order knows the account team
@@ -74,7 +75,7 @@ class SaleOrder(models.Model):
         index="btree_not_null",
     )
     onboarding_complexity = fields.Selection(
-        [("high", "High"), ("moderate", "Moderate"), ("low", "Low")],
+        COMPLEXITY_LEVELS,
         string="Complexity",
         compute="_compute_onboarding_segment_id",
         store=True,
