@@ -428,28 +428,14 @@ class CrmLead(models.Model):
 
     def action_review_offer(self):
         """The Solution Architect records the review of the offer."""
-        for lead in self:
-            lead._check_role_holder(
-                lead.solution_architect_id, self.env._("Solution Architect")
-            )
         return self._record_review(
-            {
-                "offer_reviewed_by_id": self.env.uid,
-                "offer_reviewed_date": fields.Datetime.now(),
-            }
+            "solution_architect_id", "offer_reviewed_by_id", "offer_reviewed_date"
         )
 
     def action_confirm_timeline(self):
         """The Project Manager confirms our timeline."""
-        for lead in self:
-            lead._check_role_holder(
-                lead.project_manager_id, self.env._("Project Manager")
-            )
         return self._record_review(
-            {
-                "timeline_confirmed_by_id": self.env.uid,
-                "timeline_confirmed_date": fields.Datetime.now(),
-            }
+            "project_manager_id", "timeline_confirmed_by_id", "timeline_confirmed_date"
         )
 
     def _check_role_holder(self, role_user, role_name):
@@ -466,8 +452,14 @@ class CrmLead(models.Model):
             )
         )
 
-    def _record_review(self, vals):
-        return self.with_context(**{REVIEW_CONTEXT_KEY: _REVIEW_TOKEN}).write(vals)
+    def _record_review(self, role_field, by_field, date_field):
+        """Record who (the holder of ``role_field``) reviewed, and when."""
+        role_name = self._fields[role_field]._description_string(self.env)
+        for lead in self:
+            lead._check_role_holder(lead[role_field], role_name)
+        return self.with_context(**{REVIEW_CONTEXT_KEY: _REVIEW_TOKEN}).write(
+            {by_field: self.env.uid, date_field: fields.Datetime.now()}
+        )
 
     def action_open_gate_bypass(self):
         return {
