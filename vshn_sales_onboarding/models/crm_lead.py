@@ -27,23 +27,59 @@ _REVIEW_TOKEN = object()
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "vshn.onboarding.gate.mixin"]
+    _inherit = [
+        "crm.lead",
+        "vshn.onboarding.gate.mixin",
+        "vshn.onboarding.stakeholder.mixin",
+    ]
+    _role_fields = {
+        "solution_architect_id": "solution_architect",
+        "project_manager_id": "project_manager",
+        "account_manager_id": "account_manager",
+        "inside_sales_id": "inside_sales",
+    }
 
-    # Roles (the salesperson, user_id, is the Business Development Manager)
+    # Deal team: stakeholder lines; the salesperson (user_id) is the Business
+    # Development Manager. The role columns show and set the main roles' holders.
+    stakeholder_ids = fields.One2many(
+        "vshn.onboarding.stakeholder", "lead_id", string="Deal Team"
+    )
     solution_architect_id = fields.Many2one(
-        "res.users", tracking=True, domain="[('share', '=', False)]"
+        "res.users",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
     )
     project_manager_id = fields.Many2one(
-        "res.users", tracking=True, domain="[('share', '=', False)]"
+        "res.users",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        tracking=True,
+        domain="[('share', '=', False)]",
     )
     account_manager_id = fields.Many2one(
         "res.users",
         string="(Key) Account Manager",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
         tracking=True,
         domain="[('share', '=', False)]",
     )
     inside_sales_id = fields.Many2one(
-        "res.users", string="Inside Sales", domain="[('share', '=', False)]"
+        "res.users",
+        string="Inside Sales",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        domain="[('share', '=', False)]",
     )
 
     # Segment and complexity, defaulted from the customer
@@ -171,14 +207,21 @@ class CrmLead(models.Model):
     )
 
     # Gate status towards the next stage
+    # Stored, so that the badge and the "Gate Blocked" filter cost one query
+    # whatever the number of deals; recomputed when the gate's inputs change.
     stage_gate_missing = fields.Text(
-        string="Missing for Next Stage", compute="_compute_stage_gate_missing"
+        string="Missing for Next Stage",
+        compute="_compute_stage_gate_missing",
+        store=True,
     )
-    stage_gate_missing_count = fields.Integer(compute="_compute_stage_gate_missing")
+    stage_gate_missing_count = fields.Integer(
+        compute="_compute_stage_gate_missing", store=True
+    )
     stage_gate_blocked = fields.Boolean(
         string="Gate Blocked",
         compute="_compute_stage_gate_missing",
-        search="_search_stage_gate_blocked",
+        store=True,
+        index=True,
     )
 
     # ------------------------------------------------------------------
@@ -237,18 +280,6 @@ class CrmLead(models.Model):
             lead.stage_gate_missing = "\n".join(missing)
             lead.stage_gate_missing_count = len(missing)
             lead.stage_gate_blocked = bool(missing)
-
-    def _search_stage_gate_blocked(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(
-                self.env._("Gate Blocked can only be searched with = or !=")
-            )
-        open_leads = self.search(
-            [("type", "=", "opportunity"), ("stage_id.is_won", "=", False)]
-        )
-        blocked = open_leads.filtered("stage_gate_blocked")
-        wanted = (operator == "=") == bool(value)
-        return [("id", "in" if wanted else "not in", blocked.ids)]
 
     def _get_next_sales_stages(self):
         """The stage after each lead's current one, for leads still in the pipe."""
@@ -545,7 +576,7 @@ class CrmLeadConversion(models.Model):
         result = super().write(vals)
         newly_won = not_won.filtered(lambda lead: lead.stage_id.is_won)
         newly_won._vshn_get_confirmed_orders().filtered(
-            lambda order: not order.onboarding_stage_id
+            lambda order: order.onboarding_conversion != "done"
         )._vshn_convert_to_customer()
         return result
 

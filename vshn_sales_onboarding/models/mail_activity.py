@@ -1,10 +1,19 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+from odoo import fields, models
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    vshn_onboarding_role_id = fields.Many2one(
+        "vshn.onboarding.role",
+        string="For Role",
+        index="btree_not_null",
+        ondelete="set null",
+        help="The onboarding role this activity is for; while the role was "
+        "vacant a stand-in got it, and it passes to the holder once named.",
+    )
 
     def _action_done(self, feedback=False, attachment_ids=None):
         # The escalation owner closes the escalation by marking its activity done.

@@ -3,17 +3,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-# role key -> (sale.order field, label)
-ONBOARDING_ROLES = {
-    "account_manager": ("onboarding_account_manager_id", "(Key) Account Manager"),
-    "csm": ("onboarding_csm_id", "Customer Success Manager"),
-    "service_manager": ("onboarding_service_manager_id", "Service Manager"),
-    "tsm": ("onboarding_tsm_id", "Technical Service Manager"),
-    "project_manager": ("onboarding_project_manager_id", "Project Manager"),
-    "solution_architect": ("onboarding_solution_architect_id", "Solution Architect"),
-    "tpm": ("onboarding_tpm_id", "Technical Project Manager"),
-}
-
 
 class MailActivityPlanTemplate(models.Model):
     _inherit = "mail.activity.plan.template"
@@ -22,25 +11,36 @@ class MailActivityPlanTemplate(models.Model):
         selection_add=[("vshn_onboarding_role", "Onboarding Role")],
         ondelete={"vshn_onboarding_role": "cascade"},
     )
-    onboarding_role = fields.Selection(
-        [(key, label) for key, (_field, label) in ONBOARDING_ROLES.items()],
-        help="The role on the sales order whose holder gets the activity. When "
-        "the role is vacant, the (Key) Account Manager, then the salesperson, "
-        "takes it.",
+    vshn_onboarding_role_id = fields.Many2one(
+        "vshn.onboarding.role",
+        string="Onboarding Role",
+        ondelete="restrict",
+        help="The role on the onboarding whose holder gets the activity. While "
+        "the role is vacant, the holder of its stand-in role, else the "
+        "onboarding's owner, takes it; it passes to the holder once the role is "
+        "filled.",
     )
 
-    @api.constrains("plan_id", "responsible_type", "onboarding_role")
-    def _check_onboarding_role(self):
+    @api.constrains("plan_id", "responsible_type", "vshn_onboarding_role_id")
+    def _check_vshn_onboarding_role(self):
         for template in self.filtered(
             lambda tpl: tpl.responsible_type == "vshn_onboarding_role"
         ):
-            if template.plan_id.res_model != "sale.order":
+            if template.plan_id.res_model != "vshn.onboarding":
                 raise ValidationError(
-                    self.env._("Onboarding roles are limited to Sales Order plans.")
+                    self.env._(
+                        "%(plan)s: onboarding roles are limited to Onboarding plans.",
+                        plan=template.plan_id.name,
+                    )
                 )
-            if not template.onboarding_role:
+            if not template.vshn_onboarding_role_id:
                 raise ValidationError(
-                    self.env._("Choose the onboarding role that gets the activity.")
+                    self.env._(
+                        "%(plan)s: choose the onboarding role that gets the "
+                        "activity %(activity)s.",
+                        plan=template.plan_id.name,
+                        activity=template.summary or template.activity_type_id.name,
+                    )
                 )
 
     def _determine_responsible(self, on_demand_responsible, applied_on_record):
@@ -48,21 +48,16 @@ class MailActivityPlanTemplate(models.Model):
             return super()._determine_responsible(
                 on_demand_responsible, applied_on_record
             )
-        field_name = ONBOARDING_ROLES[self.onboarding_role][0]
-        responsible = (
-            applied_on_record[field_name]
-            or applied_on_record.onboarding_account_manager_id
-            or applied_on_record.user_id
+        responsible = applied_on_record._vshn_get_role_assignee(
+            self.vshn_onboarding_role_id
         )
         error = False
         if not responsible:
             error = self.env._(
-                "%(order)s has no %(role)s, no (Key) Account Manager and no "
-                "salesperson to take the activity %(activity)s.",
-                order=applied_on_record.display_name,
-                role=dict(
-                    self._fields["onboarding_role"]._description_selection(self.env)
-                )[self.onboarding_role],
+                "%(record)s has no %(role)s and no owner to take the activity "
+                "%(activity)s.",
+                record=applied_on_record.display_name,
+                role=self.vshn_onboarding_role_id.name,
                 activity=self.summary or self.activity_type_id.name,
             )
         return {"responsible": responsible, "error": error}

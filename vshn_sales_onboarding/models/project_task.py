@@ -6,8 +6,8 @@ from odoo import fields, models
 class ProjectTask(models.Model):
     _inherit = "project.task"
 
-    onboarding_order_id = fields.Many2one(
-        "sale.order",
+    onboarding_id = fields.Many2one(
+        "vshn.onboarding",
         string="Onboarding",
         index="btree_not_null",
         copy=False,

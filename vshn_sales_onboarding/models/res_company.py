@@ -22,6 +22,19 @@ class ResCompany(models.Model):
         help="Send the introduction of the account team to new customers at once, "
         "instead of planning a review activity for the Account Manager.",
     )
+    onboarding_new_offering_policy = fields.Selection(
+        [
+            ("light", "Light onboarding"),
+            ("full", "Full onboarding"),
+            ("none", "No onboarding"),
+        ],
+        string="New Offering Onboarding",
+        default="light",
+        required=True,
+        help="What an existing customer's order of an offering type it never had "
+        "starts. Orders of a customer with an open onboarding join it; other "
+        "orders of existing customers start none.",
+    )
     onboarding_retrospective_amount = fields.Monetary(
         string="Retrospective From Amount",
         currency_field="currency_id",

@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     onboarding_intro_auto_send = fields.Boolean(
         related="company_id.onboarding_intro_auto_send", readonly=False
     )
+    onboarding_new_offering_policy = fields.Selection(
+        related="company_id.onboarding_new_offering_policy", readonly=False
+    )
     onboarding_retrospective_amount = fields.Monetary(
         related="company_id.onboarding_retrospective_amount", readonly=False
     )

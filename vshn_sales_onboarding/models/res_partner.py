@@ -1,6 +1,6 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 COMPLEXITY_LEVELS = [("high", "High"), ("moderate", "Moderate"), ("low", "Low")]
 CUSTOMER_STATUSES = [
@@ -12,54 +12,97 @@ CUSTOMER_STATUSES = [
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "vshn.onboarding.stakeholder.mixin"]
+    _role_fields = {
+        "account_manager_id": "account_manager",
+        "csm_id": "csm",
+        "service_manager_id": "service_manager",
+        "tsm_id": "tsm",
+    }
 
     customer_status = fields.Selection(
         CUSTOMER_STATUSES,
         default="prospect",
         tracking=True,
         copy=False,
-        help="Where this company stands: a prospect until a deal is won, "
-        "onboarding until the first onboarding is done, then a customer.",
+        index=True,
+        groups="base.group_user",
+        help="Prospect until a first order is signed, Onboarding until the "
+        "first onboarding is done, then Customer. Former Customer is set by "
+        "hand when the customer leaves.",
     )
     segment_id = fields.Many2one(
         "vshn.onboarding.segment",
         string="Segment",
         tracking=True,
         index="btree_not_null",
+        groups="base.group_user",
     )
     complexity = fields.Selection(
-        COMPLEXITY_LEVELS,
-        tracking=True,
+        COMPLEXITY_LEVELS, tracking=True, groups="base.group_user"
     )
-
-    # Account team, kept on the customer so that the next order knows it
     customer_reference = fields.Char(
         copy=False,
         readonly=True,
         index="btree_not_null",
         help="Our customer number, given once when the prospect becomes a customer.",
     )
+    onboarding_introduced_date = fields.Date(
+        string="Introduced On",
+        copy=False,
+        readonly=True,
+        groups="base.group_user",
+        help="When the customer was introduced to its account team: the "
+        "introduction is sent once per customer.",
+    )
+
+    # Account team (on the commercial entity)
+    stakeholder_ids = fields.One2many(
+        "vshn.onboarding.stakeholder",
+        "customer_id",
+        string="Account Team",
+        groups="base.group_user",
+    )
     account_manager_id = fields.Many2one(
         "res.users",
         string="(Key) Account Manager",
-        tracking=True,
-        domain="[('share', '=', False)]",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     csm_id = fields.Many2one(
         "res.users",
         string="Customer Success Manager",
-        tracking=True,
-        domain="[('share', '=', False)]",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
     service_manager_id = fields.Many2one(
-        "res.users", tracking=True, domain="[('share', '=', False)]"
+        "res.users",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        groups="base.group_user",
     )
     tsm_id = fields.Many2one(
         "res.users",
         string="Technical Service Manager",
-        tracking=True,
-        domain="[('share', '=', False)]",
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        groups="base.group_user",
+    )
+    can_edit_account_team = fields.Boolean(compute="_compute_can_edit_account_team")
+    onboarding_ids = fields.One2many(
+        "vshn.onboarding", "partner_id", string="Onboardings", groups="base.group_user"
+    )
+    onboarding_count = fields.Integer(
+        compute="_compute_onboarding_count", groups="base.group_user"
     )
 
     def _commercial_fields(self):
@@ -68,18 +111,42 @@ class ResPartner(models.Model):
             "segment_id",
             "complexity",
             "customer_reference",
-            "account_manager_id",
-            "csm_id",
-            "service_manager_id",
-            "tsm_id",
         ]
 
+    @api.depends_context("uid")
+    def _compute_can_edit_account_team(self):
+        is_manager = self.env.user.has_group(
+            "vshn_sales_onboarding.group_onboarding_manager"
+        )
+        for partner in self:
+            partner.can_edit_account_team = is_manager
+
+    @api.depends("onboarding_ids")
+    def _compute_onboarding_count(self):
+        counts = dict(
+            self.env["vshn.onboarding"]._read_group(
+                [("partner_id", "in", self.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.onboarding_count = counts.get(partner, 0)
+
+    def action_view_onboardings(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "vshn_sales_onboarding.vshn_onboarding_action"
+        )
+        action["domain"] = [("partner_id", "in", self.commercial_partner_id.ids)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id[:1].id}
+        return action
+
     def _vshn_make_customer(self):
-        """Turn these commercial entities into customers, once each.
+        """Give these commercial entities a customer number and the Onboarding status.
 
         Called by the conversion only (``sale.order._vshn_convert_to_customer``).
+        The number comes from the sequence, once; the sequence and the status
+        are not the converting user's to write.
         """
-        partners = self.filtered(lambda partner: not partner.customer_reference)
+        partners = self.filtered(lambda partner: not partner.customer_reference).sudo()
         if not partners:
             return
         sequence = self.env.ref("vshn_sales_onboarding.seq_customer_reference").sudo()
@@ -90,3 +157,9 @@ class ResPartner(models.Model):
         for partner in partners:
             partner.customer_reference = sequence.next_by_id()
         partners._increase_rank("customer_rank")
+
+    def _vshn_onboarding_done(self):
+        """An onboarding of these customers is done: they are customers now."""
+        self.filtered(
+            lambda partner: partner.customer_status in (False, "prospect", "onboarding")
+        ).sudo().write({"customer_status": "customer"})

@@ -12,10 +12,10 @@ class VshnOnboardingChecklistLine(models.Model):
     _description = "Onboarding Checklist Line"
     _order = "kind, sequence, id"
 
-    order_id = fields.Many2one(
-        "sale.order", required=True, ondelete="cascade", index=True
+    onboarding_id = fields.Many2one(
+        "vshn.onboarding", required=True, ondelete="cascade", index=True
     )
-    company_id = fields.Many2one(related="order_id.company_id", store=True)
+    company_id = fields.Many2one(related="onboarding_id.company_id", store=True)
     template_id = fields.Many2one(
         "vshn.onboarding.checklist.template", ondelete="set null"
     )
@@ -35,15 +35,15 @@ class VshnOnboardingChecklistLine(models.Model):
     @api.depends(
         "state",
         "evidence",
-        "order_id.order_line.invoice_lines.parent_state",
-        "order_id.order_line.invoice_lines.move_id.move_type",
+        "onboarding_id.order_ids.order_line.invoice_lines.parent_state",
+        "onboarding_id.order_ids.order_line.invoice_lines.move_id.move_type",
     )
     def _compute_is_done(self):
         for line in self:
             if line.evidence == "invoice_posted":
                 line.is_done = any(
                     move.state == "posted" and move.move_type == "out_invoice"
-                    for move in line.order_id.order_line.invoice_lines.move_id
+                    for move in line.onboarding_id.order_ids.order_line.invoice_lines.move_id
                 )
             else:
                 line.is_done = line.state in ("done", "na")

@@ -6,7 +6,7 @@ CHECKLIST_KINDS = [
     ("dod", "Definition of Done"),
     ("setup", "External Setup"),
 ]
-EVIDENCES = [("invoice_posted", "A posted customer invoice of the order")]
+EVIDENCES = [("invoice_posted", "A posted customer invoice of the orders")]
 
 
 class VshnOnboardingChecklistTemplate(models.Model):
@@ -29,7 +29,7 @@ class VshnOnboardingChecklistTemplate(models.Model):
     action_server_id = fields.Many2one(
         "ir.actions.server",
         string="Setup Action",
-        domain="[('model_id.model', '=', 'sale.order')]",
-        help="Run on the order when the onboarding starts, for example a webhook "
+        domain="[('model_id.model', '=', 'vshn.onboarding')]",
+        help="Run on the onboarding when the onboarding starts, for example a webhook "
         "that creates the customer in the issue tracker.",
     )

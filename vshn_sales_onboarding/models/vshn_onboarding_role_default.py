@@ -4,27 +4,18 @@ from odoo import fields, models
 
 from .crm_lead import OFFERING_TYPES
 
-# role field on this model -> role field on sale.order
-DEFAULT_ROLE_FIELDS = {
-    "account_manager_id": "onboarding_account_manager_id",
-    "csm_id": "onboarding_csm_id",
-    "service_manager_id": "onboarding_service_manager_id",
-    "tsm_id": "onboarding_tsm_id",
-    "project_manager_id": "onboarding_project_manager_id",
-    "tpm_id": "onboarding_tpm_id",
-}
-
 
 class VshnOnboardingRoleDefault(models.Model):
-    """Who takes a role in an onboarding when the deal does not say.
+    """Who takes a role in an onboarding when neither customer nor deal says.
 
     The most specific row wins: segment and offering type, then either, then
     a row with neither.
     """
 
     _name = "vshn.onboarding.role.default"
-    _description = "Onboarding Role Defaults"
+    _description = "Onboarding Role Default"
     _order = "sequence, id"
+    _check_company_auto = True
 
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
@@ -33,31 +24,19 @@ class VshnOnboardingRoleDefault(models.Model):
     )
     segment_id = fields.Many2one("vshn.onboarding.segment")
     offering_type = fields.Selection(OFFERING_TYPES)
-    account_manager_id = fields.Many2one(
-        "res.users", string="(Key) Account Manager", domain="[('share', '=', False)]"
-    )
-    csm_id = fields.Many2one(
+    role_id = fields.Many2one("vshn.onboarding.role", required=True)
+    user_id = fields.Many2one(
         "res.users",
-        string="Customer Success Manager",
-        domain="[('share', '=', False)]",
-    )
-    service_manager_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
-    tsm_id = fields.Many2one(
-        "res.users",
-        string="Technical Service Manager",
-        domain="[('share', '=', False)]",
-    )
-    project_manager_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
-    tpm_id = fields.Many2one(
-        "res.users",
-        string="Technical Project Manager",
+        required=True,
+        check_company=True,
         domain="[('share', '=', False)]",
     )
 
-    def _get_best(self, company, segment, offering_type):
+    def _get_best(self, company, segment, offering_type, role):
         """The most specific default among ``self`` for these criteria."""
         candidates = self.filtered(
             lambda row: row.company_id == company
+            and row.role_id == role
             and row.segment_id in (segment, self.env["vshn.onboarding.segment"])
             and row.offering_type in (offering_type, False)
         )

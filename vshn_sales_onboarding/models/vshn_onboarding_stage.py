@@ -20,19 +20,20 @@ class VshnOnboardingStage(models.Model):
     fold = fields.Boolean(string="Folded in Board")
     is_done = fields.Boolean(
         string="Onboarding Done",
-        help="Orders in this stage have finished their onboarding.",
+        help="Onboardings in this stage are finished; the customer becomes a Customer.",
     )
     requirements = fields.Text(
-        translate=True, help="What has to be true before an order enters this stage."
+        translate=True, help="What has to be true before an onboarding enters this stage."
     )
     run_initialization = fields.Boolean(
         help="Entering this stage creates the tickets, tasks or project of the "
-        "order's offering type (once).",
+        "onboarding's offering type (once).",
     )
-    require_roles = fields.Boolean(
+    required_role_ids = fields.Many2many(
+        "vshn.onboarding.role",
         string="Roles Named",
-        help="(Key) Account Manager, Customer Success Manager and Service Manager "
-        "named; a Project Manager too for projects.",
+        help="The roles that must have a holder on the onboarding (a role "
+        "limited to an offering type only there).",
     )
     require_handover = fields.Boolean(string="Handover Done")
     require_initialization = fields.Boolean(string="Initialization Done")

@@ -3,6 +3,13 @@
 from ast import literal_eval
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+# the models with gates, and the wizard's field holding each one's target stage
+GATED_MODELS = {
+    "crm.lead": "crm_stage_id",
+    "vshn.onboarding": "onboarding_stage_id",
+}
 
 
 class VshnOnboardingGateBypass(models.TransientModel):
@@ -21,12 +28,29 @@ class VshnOnboardingGateBypass(models.TransientModel):
     reason = fields.Text(required=True)
 
     def _get_records(self):
-        return self.env[self.res_model].browse(literal_eval(self.res_ids or "[]"))
+        if self.res_model not in GATED_MODELS:
+            raise UserError(
+                self.env._(
+                    "Gates exist on opportunities and onboardings only, not on "
+                    "%(model)s.",
+                    model=self.res_model,
+                )
+            )
+        try:
+            ids = literal_eval(self.res_ids or "[]")
+        except (ValueError, SyntaxError):
+            ids = None
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise UserError(
+                self.env._("The records to move must be a list of ids, not %(ids)s.",
+                           ids=self.res_ids)
+            )
+        return self.env[self.res_model].browse(ids).exists()
 
     def _get_target_stage(self):
-        if self.res_model == "sale.order":
-            return self.onboarding_stage_id
-        return self.crm_stage_id
+        if self.res_model not in GATED_MODELS:
+            return self.env["vshn.onboarding.stage"]
+        return self[GATED_MODELS[self.res_model]]
 
     @api.depends("res_model", "res_ids", "crm_stage_id", "onboarding_stage_id")
     def _compute_missing(self):
@@ -41,5 +65,9 @@ class VshnOnboardingGateBypass(models.TransientModel):
 
     def action_bypass(self):
         self.ensure_one()
-        self._get_records()._bypass_stage_gate(self._get_target_stage(), self.reason)
+        records = self._get_records()
+        stage = self._get_target_stage()
+        if not stage:
+            raise UserError(self.env._("Choose the stage to move the records to."))
+        records._bypass_stage_gate(stage, self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -1,0 +1,151 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# the models whose records hold stakeholders, and the line's field for each
+HOLDER_FIELDS = {
+    "crm.lead": "lead_id",
+    "vshn.onboarding": "onboarding_id",
+    "res.partner": "customer_id",
+}
+
+
+class VshnOnboardingStakeholder(models.Model):
+    """A user (and optionally a customer contact) in a role on one record.
+
+    The record is a deal (the deal team), an onboarding (its stakeholders) or a
+    customer (its account team); exactly one of the three is set.
+    """
+
+    _name = "vshn.onboarding.stakeholder"
+    _description = "Onboarding Stakeholder"
+    _order = "role_sequence, id"
+
+    role_id = fields.Many2one(
+        "vshn.onboarding.role", required=True, ondelete="restrict", index=True
+    )
+    role_sequence = fields.Integer(related="role_id.sequence", store=True)
+    user_id = fields.Many2one(
+        "res.users",
+        index="btree_not_null",
+        domain="[('share', '=', False)]",
+        ondelete="cascade",
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer Contact",
+        help="The customer's counterpart for this role, if any.",
+    )
+    lead_id = fields.Many2one(
+        "crm.lead", ondelete="cascade", index="btree_not_null"
+    )
+    onboarding_id = fields.Many2one(
+        "vshn.onboarding", ondelete="cascade", index="btree_not_null"
+    )
+    customer_id = fields.Many2one(
+        "res.partner", ondelete="cascade", index="btree_not_null"
+    )
+    company_id = fields.Many2one(
+        "res.company", compute="_compute_company_id", store=True, index=True
+    )
+
+    _sql_constraints = [
+        (
+            "one_holder",
+            "CHECK(num_nonnulls(lead_id, onboarding_id, customer_id) = 1)",
+            "A stakeholder belongs to exactly one deal, onboarding or customer.",
+        ),
+        ("role_per_lead", "UNIQUE(lead_id, role_id)", "One holder per role on a deal."),
+        (
+            "role_per_onboarding",
+            "UNIQUE(onboarding_id, role_id)",
+            "One holder per role on an onboarding.",
+        ),
+        (
+            "role_per_customer",
+            "UNIQUE(customer_id, role_id)",
+            "One holder per role on a customer's account team.",
+        ),
+    ]
+
+    @api.depends("lead_id.company_id", "onboarding_id.company_id")
+    def _compute_company_id(self):
+        for line in self:
+            line.company_id = (
+                line.lead_id.company_id or line.onboarding_id.company_id or False
+            )
+
+    @api.constrains("customer_id")
+    def _check_customer_is_commercial(self):
+        for line in self.filtered("customer_id"):
+            if line.customer_id != line.customer_id.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "The account team belongs to the company %(company)s, not "
+                        "to its contact %(contact)s.",
+                        company=line.customer_id.commercial_partner_id.display_name,
+                        contact=line.customer_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        if not self.env.context.get("vshn_onboarding_starting"):
+            lines._vshn_propagate()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals and not self.env.context.get("vshn_onboarding_starting"):
+            self._vshn_propagate()
+        return result
+
+    def _vshn_propagate(self):
+        """A role filled on one side flows to the other, and takes its work.
+
+        Activities waiting for the role (given to a stand-in while it was
+        vacant) pass to the new holder; an account-team role filled on an
+        onboarding fills the customer's vacant one; one filled on the customer
+        fills the vacant role of the customer's open onboardings.
+        """
+        filled = self.filtered("user_id")
+        on_onboardings = filled.filtered("onboarding_id")
+        if on_onboardings:
+            activities = self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "vshn.onboarding"),
+                    ("res_id", "in", on_onboardings.onboarding_id.ids),
+                    ("vshn_onboarding_role_id", "in", on_onboardings.role_id.ids),
+                ]
+            )
+            for line in on_onboardings:
+                activities.filtered(
+                    lambda activity, line=line: activity.res_id == line.onboarding_id.id
+                    and activity.vshn_onboarding_role_id == line.role_id
+                    and activity.user_id != line.user_id
+                ).write({"user_id": line.user_id.id})
+        # The account team is kept by managers; a role named on an onboarding
+        # may fill it only where it is vacant.
+        sudo_self = self.sudo()
+        team_roles = on_onboardings.filtered("role_id.account_team")
+        for line in team_roles:
+            sudo_self._vshn_fill_vacant(
+                "customer_id", line.onboarding_id.partner_id, line.role_id, line.user_id
+            )
+        for line in filled.filtered(lambda line: line.customer_id and line.role_id.account_team):
+            onboardings = self.env["vshn.onboarding"].sudo().search(
+                [("partner_id", "=", line.customer_id.id), ("is_done", "=", False)]
+            )
+            for onboarding in onboardings:
+                sudo_self._vshn_fill_vacant(
+                    "onboarding_id", onboarding, line.role_id, line.user_id
+                )
+
+    def _vshn_fill_vacant(self, holder_field, holder, role, user):
+        line = self.search([(holder_field, "=", holder.id), ("role_id", "=", role.id)])
+        if not line:
+            self.create({holder_field: holder.id, "role_id": role.id, "user_id": user.id})
+        elif not line.user_id:
+            line.user_id = user
