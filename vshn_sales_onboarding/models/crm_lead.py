@@ -618,8 +618,13 @@ class CrmLeadConversion(models.Model):
             and not lead.stage_id.is_won
         )
         to_win = self.browse()
+        won_stages_by_team = {
+            team: leads._stage_find(domain=[("is_won", "=", True)], limit=None)
+            for team, leads in open_leads.grouped("team_id").items()
+        }
+        blocked = {}
         for lead in open_leads:
-            won_stages = lead._stage_find(domain=[("is_won", "=", True)], limit=None)
+            won_stages = won_stages_by_team[lead.team_id]
             won_stage = next(
                 (
                     stage
@@ -630,15 +635,14 @@ class CrmLeadConversion(models.Model):
             )
             missing = lead._get_stage_gate_missing(won_stage) if won_stage else []
             if missing:
-                lead.message_post(
-                    body=self.env._(
-                        "The quotation was confirmed, but the opportunity cannot be "
-                        "marked won yet. Missing: %(missing)s.",
-                        missing="; ".join(missing),
-                    ),
-                    subtype_xmlid="mail.mt_note",
+                blocked[lead.id] = self.env._(
+                    "The quotation was confirmed, but the opportunity cannot be "
+                    "marked won yet. Missing: %(missing)s.",
+                    missing="; ".join(missing),
                 )
             else:
                 to_win |= lead
+        if blocked:
+            self.browse(blocked)._message_log_batch(bodies=blocked)
         if to_win:
             to_win.action_set_won()

@@ -4,6 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ class SaleOrder(models.Model):
     _sql_constraints = [
         (
             "onboarding_means_converted",
-            "CHECK(onboarding_id IS NULL OR onboarding_conversion = 'done')",
+            # an unconverted order has no conversion state: NULL fails too
+            "CHECK(onboarding_id IS NULL"
+            " OR COALESCE(onboarding_conversion, '') = 'done')",
             "An order on an onboarding has been converted.",
         ),
     ]
@@ -95,11 +98,19 @@ class SaleOrder(models.Model):
         """
         result = super().action_confirm()
         confirmed = self.filtered(lambda order: order.state == "sale")
-        if self.env.user._is_internal():
+        if not self._vshn_confirmed_by_customer():
             confirmed._vshn_win_and_convert()
         else:
             confirmed.sudo()._vshn_queue_conversion()
         return result
+
+    def _vshn_confirmed_by_customer(self):
+        """Whether a portal or public user confirms, directly or through a route
+        that confirms as superuser (sale's portal signature does)."""
+        users = self.env.user
+        if request and getattr(request, "env", None) is not None and request.env.uid:
+            users |= request.env.user
+        return not all(user._is_internal() for user in users)
 
     def _vshn_win_and_convert(self):
         self.opportunity_id._vshn_set_won_after_confirmation()
@@ -124,8 +135,8 @@ class SaleOrder(models.Model):
         pending = self.search([("onboarding_conversion", "=", "pending")])
         for user in pending.user_id | self.env["res.users"]:
             orders = pending.filtered(lambda order, user=user: order.user_id == user)
-            internal_user = user if user._is_internal() else self.env.ref(
-                "base.user_root"
+            internal_user = (
+                user if user._is_internal() else self.env.ref("base.user_root")
             )
             try:
                 with self.env.cr.savepoint():
@@ -158,10 +169,15 @@ class SaleOrder(models.Model):
             # a second session converting the same orders waits here, then
             # finds them converted
             self.env.cr.execute(
-                SQL("SELECT id FROM sale_order WHERE id IN %s FOR UPDATE", tuple(orders.ids))
+                SQL(
+                    "SELECT id FROM sale_order WHERE id IN %s FOR UPDATE",
+                    tuple(orders.ids),
+                )
             )
             orders.invalidate_recordset(["onboarding_conversion"])
-        to_convert = orders.filtered(lambda order: order.onboarding_conversion != "done")
+        to_convert = orders.filtered(
+            lambda order: order.onboarding_conversion != "done"
+        )
         if not to_convert:
             return self._vshn_notification(
                 self.env._(
@@ -171,7 +187,9 @@ class SaleOrder(models.Model):
                 "info",
             )
         customers = to_convert.partner_id.commercial_partner_id
-        new_customers = customers.filtered(lambda partner: not partner.customer_reference)
+        new_customers = customers.filtered(
+            lambda partner: not partner.customer_reference
+        )
         with self.env.cr.savepoint():
             to_convert.write({"onboarding_conversion": "done"})
             new_customers._vshn_make_customer()
@@ -214,9 +232,9 @@ class SaleOrder(models.Model):
             "name": self.env._(
                 "%(customer)s: %(offering)s",
                 customer=customer.name,
-                offering=dict(lead._fields["offering_type"]._description_selection(self.env)).get(
-                    offering, self.name
-                ),
+                offering=dict(
+                    lead._fields["offering_type"]._description_selection(self.env)
+                ).get(offering, self.name),
             ),
             "kind": kind,
             "partner_id": customer.id,
@@ -256,5 +274,3 @@ class SaleOrder(models.Model):
             "views": [(False, "form")],
             "res_id": self.onboarding_id.id,
         }
-
-

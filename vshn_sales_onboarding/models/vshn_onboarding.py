@@ -123,7 +123,10 @@ class VshnOnboarding(models.Model):
     complexity = fields.Selection(COMPLEXITY_LEVELS)
     offering_type = fields.Selection(OFFERING_TYPES, tracking=True)
     amount_untaxed = fields.Monetary(
-        string="Sold (untaxed)", compute="_compute_amount_untaxed", store=True
+        string="Sold (untaxed)",
+        compute="_compute_amount_untaxed",
+        store=True,
+        groups="vshn_sales_onboarding.group_onboarding_finance",
     )
 
     # Stakeholders; the role columns are the holders of the main roles
@@ -161,6 +164,13 @@ class VshnOnboarding(models.Model):
         inverse="_inverse_role_fields",
         store=True,
         domain="[('share', '=', False)]",
+    )
+    team_user_ids = fields.Many2many(
+        "res.users",
+        string="Main Roles",
+        compute="_compute_team_user_ids",
+        help="The holders of the main roles, from the role columns (what the "
+        "board's cards show without reading every stakeholder line).",
     )
     technical_contact_id = fields.Many2one(
         "res.partner",
@@ -233,10 +243,19 @@ class VshnOnboarding(models.Model):
         for onboarding in self:
             onboarding.order_count = counts.get(onboarding, 0)
 
+    @api.depends(lambda self: list(self._role_fields))
+    def _compute_team_user_ids(self):
+        for onboarding in self:
+            onboarding.team_user_ids = self.env["res.users"].union(
+                *(onboarding[field] for field in self._role_fields)
+            )
+
     @api.depends("order_ids.amount_untaxed")
     def _compute_amount_untaxed(self):
         for onboarding in self:
-            onboarding.amount_untaxed = sum(onboarding.order_ids.mapped("amount_untaxed"))
+            onboarding.amount_untaxed = sum(
+                onboarding.order_ids.mapped("amount_untaxed")
+            )
 
     @api.depends("date_start", "segment_id.onboarding_days")
     def _compute_date_end_planned(self):
@@ -343,8 +362,8 @@ class VshnOnboarding(models.Model):
         self.invalidate_recordset(
             ["handover_done", "kickoff_done", "retrospective_done"]
         )
-        stages = self.env["vshn.onboarding.stage"].search(
-            [("sequence", "<=", new_stage.sequence)]
+        stages = self._get_gate_stages().filtered(
+            lambda stage: stage.sequence <= new_stage.sequence
         )
         stages |= new_stage
         missing += self._get_roles_missing(stages.required_role_ids)
@@ -370,13 +389,32 @@ class VshnOnboarding(models.Model):
             missing.append(_("the retrospective done"))
         return missing
 
+    def _check_stage_gates(self, old_stages):
+        # the stages are read once for the whole batch; a recordset in the
+        # context cannot come from an RPC caller
+        stages = self.env["vshn.onboarding.stage"].search([])
+        return super(
+            VshnOnboarding, self.with_context(vshn_onboarding_gate_stages=stages)
+        )._check_stage_gates(old_stages)
+
+    def _get_gate_stages(self):
+        stages = self.env.context.get("vshn_onboarding_gate_stages")
+        if (
+            isinstance(stages, models.BaseModel)
+            and stages._name == "vshn.onboarding.stage"
+        ):
+            return stages
+        return self.env["vshn.onboarding.stage"].search([])
+
     def _get_roles_missing(self, roles):
         roles = roles.filtered(
             lambda role: role.required_offering_type in (False, self.offering_type)
         )
         held = self._get_role_holders(roles)[self.id]
         return [
-            self.env._("a %(role)s", role=role.name) for role in roles if role not in held
+            self.env._("a %(role)s", role=role.name)
+            for role in roles
+            if role not in held
         ]
 
     # ------------------------------------------------------------------
@@ -394,7 +432,9 @@ class VshnOnboarding(models.Model):
             lambda onboarding: onboarding.stage_id.run_initialization
             and not onboarding.initialized
         )._initialize()
-        done = self.filtered(lambda onboarding: onboarding.is_done and not onboarding.date_done)
+        done = self.filtered(
+            lambda onboarding: onboarding.is_done and not onboarding.date_done
+        )
         if done:
             done.write({"date_done": fields.Date.context_today(self)})
             done.partner_id._vshn_onboarding_done()
@@ -433,9 +473,7 @@ class VshnOnboarding(models.Model):
         return action
 
     def action_view_orders(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "sale.action_orders"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
         action.update(
             {
                 "domain": [("onboarding_id", "in", self.ids)],
@@ -444,7 +482,11 @@ class VshnOnboarding(models.Model):
         )
         if len(self.order_ids) == 1:
             action.update(
-                {"views": [(False, "form")], "view_mode": "form", "res_id": self.order_ids.id}
+                {
+                    "views": [(False, "form")],
+                    "view_mode": "form",
+                    "res_id": self.order_ids.id,
+                }
             )
         return action
 
@@ -454,7 +496,9 @@ class VshnOnboarding(models.Model):
         attendees = (
             self.partner_id
             | self.technical_contact_id
-            | self.stakeholder_ids.filtered("role_id.kickoff_attendee").user_id.partner_id
+            | self.stakeholder_ids.filtered(
+                "role_id.kickoff_attendee"
+            ).user_id.partner_id
             | self.stakeholder_ids.partner_id
         )
         return {
@@ -503,7 +547,9 @@ class VshnOnboarding(models.Model):
     def _vshn_get_role_assignee(self, role):
         """Who does the work of ``role`` here: its holder, else a stand-in's, else the owner."""
         self.ensure_one()
-        holders = {line.role_id: line.user_id for line in self.stakeholder_ids if line.user_id}
+        holders = {
+            line.role_id: line.user_id for line in self.stakeholder_ids if line.user_id
+        }
         seen = set()
         while role and role not in seen:
             if role in holders:

@@ -105,22 +105,29 @@ class VshnOnboarding(models.Model):
     def _vshn_create_order_project(self, sale_line):
         template = self.company_id.onboarding_project_template_id.sudo()
         if not template:
-            return sale_line._timesheet_create_project()
-        vals = sale_line._timesheet_create_project_prepare_values()
-        vals["name"] = f"{vals['name']} - {template.name}"
-        project = template.copy(vals)
-        sale_line.project_id = project
-        project.reinvoiced_sale_order_id = sale_line.order_id
+            project = sale_line._timesheet_create_project()
+        else:
+            vals = sale_line._timesheet_create_project_prepare_values()
+            vals["name"] = f"{vals['name']} - {template.name}"
+            project = template.copy(vals)
+            sale_line.project_id = project
+            project.reinvoiced_sale_order_id = sale_line.order_id
+        # led by the onboarding's Project Manager, else its owner
+        project.user_id = self.project_manager_id or self.user_id
         return project
 
     def _vshn_get_shared_project(self):
         company = self.company_id.sudo()
         if not company.onboarding_project_id:
-            company.onboarding_project_id = self.env["project.project"].sudo().create(
-                {
-                    "name": self.env._("Onboardings"),
-                    "company_id": company.id,
-                    "allow_billable": True,
-                }
+            company.onboarding_project_id = (
+                self.env["project.project"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Onboardings"),
+                        "company_id": company.id,
+                        "allow_billable": True,
+                    }
+                )
             )
         return company.onboarding_project_id

@@ -23,7 +23,8 @@ class VshnOnboardingStage(models.Model):
         help="Onboardings in this stage are finished; the customer becomes a Customer.",
     )
     requirements = fields.Text(
-        translate=True, help="What has to be true before an onboarding enters this stage."
+        translate=True,
+        help="What has to be true before an onboarding enters this stage.",
     )
     run_initialization = fields.Boolean(
         help="Entering this stage creates the tickets, tasks or project of the "

@@ -37,9 +37,7 @@ class VshnOnboardingStakeholder(models.Model):
         string="Customer Contact",
         help="The customer's counterpart for this role, if any.",
     )
-    lead_id = fields.Many2one(
-        "crm.lead", ondelete="cascade", index="btree_not_null"
-    )
+    lead_id = fields.Many2one("crm.lead", ondelete="cascade", index="btree_not_null")
     onboarding_id = fields.Many2one(
         "vshn.onboarding", ondelete="cascade", index="btree_not_null"
     )
@@ -134,9 +132,15 @@ class VshnOnboardingStakeholder(models.Model):
             sudo_self._vshn_fill_vacant(
                 "customer_id", line.onboarding_id.partner_id, line.role_id, line.user_id
             )
-        for line in filled.filtered(lambda line: line.customer_id and line.role_id.account_team):
-            onboardings = self.env["vshn.onboarding"].sudo().search(
-                [("partner_id", "=", line.customer_id.id), ("is_done", "=", False)]
+        for line in filled.filtered(
+            lambda line: line.customer_id and line.role_id.account_team
+        ):
+            onboardings = (
+                self.env["vshn.onboarding"]
+                .sudo()
+                .search(
+                    [("partner_id", "=", line.customer_id.id), ("is_done", "=", False)]
+                )
             )
             for onboarding in onboardings:
                 sudo_self._vshn_fill_vacant(
@@ -146,6 +150,8 @@ class VshnOnboardingStakeholder(models.Model):
     def _vshn_fill_vacant(self, holder_field, holder, role, user):
         line = self.search([(holder_field, "=", holder.id), ("role_id", "=", role.id)])
         if not line:
-            self.create({holder_field: holder.id, "role_id": role.id, "user_id": user.id})
+            self.create(
+                {holder_field: holder.id, "role_id": role.id, "user_id": user.id}
+            )
         elif not line.user_id:
             line.user_id = user

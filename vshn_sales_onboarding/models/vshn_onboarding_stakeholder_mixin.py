@@ -23,7 +23,9 @@ class VshnOnboardingStakeholderMixin(models.AbstractModel):
     @api.depends("stakeholder_ids.user_id", "stakeholder_ids.role_id")
     def _compute_role_fields(self):
         for record in self:
-            holders = {line.role_id.code: line.user_id for line in record.stakeholder_ids}
+            holders = {
+                line.role_id.code: line.user_id for line in record.stakeholder_ids
+            }
             for field, code in self._role_fields.items():
                 record[field] = holders.get(code, False)
 

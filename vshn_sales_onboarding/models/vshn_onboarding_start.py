@@ -39,11 +39,16 @@ class VshnOnboarding(models.Model):
         started.
         """
         plan = self._vshn_plan_onboardings(orders)
+        first_stage = self.env["vshn.onboarding.stage"].search([], limit=1)
         onboardings = self.with_context(
             vshn_onboarding_starting=True, **QUIET_CREATE
         ).create(
             [
-                dict(vals, order_ids=[Command.set(plan_orders.ids)])
+                dict(
+                    vals,
+                    stage_id=first_stage.id,
+                    order_ids=[Command.set(plan_orders.ids)],
+                )
                 for vals, plan_orders in plan
             ]
         )
@@ -118,7 +123,9 @@ class VshnOnboarding(models.Model):
         for onboarding in self:
             customer = onboarding.partner_id
             held = {}
-            for line in customer_lines.filtered(lambda line, c=customer: line.customer_id == c):
+            for line in customer_lines.filtered(
+                lambda line, c=customer: line.customer_id == c
+            ):
                 if line.user_id:
                     held[line.role_id] = line.user_id
             for line in onboarding.lead_id.stakeholder_ids:
@@ -126,7 +133,10 @@ class VshnOnboarding(models.Model):
                     held.setdefault(line.role_id, line.user_id)
             for role in roles.filtered(lambda role, held=held: role not in held):
                 default = defaults._get_best(
-                    onboarding.company_id, onboarding.segment_id, onboarding.offering_type, role
+                    onboarding.company_id,
+                    onboarding.segment_id,
+                    onboarding.offering_type,
+                    role,
                 )
                 if default:
                     held[role] = default.user_id
@@ -221,7 +231,9 @@ class VshnOnboarding(models.Model):
                         "automated": False,
                     }
                 )
-        intro_type = self.env.ref("vshn_sales_onboarding.mail_activity_type_introduction")
+        intro_type = self.env.ref(
+            "vshn_sales_onboarding.mail_activity_type_introduction"
+        )
         for onboarding in self._vshn_get_to_introduce().filtered(
             lambda onboarding: not onboarding.company_id.onboarding_intro_auto_send
         ):
@@ -320,7 +332,9 @@ class VshnOnboarding(models.Model):
             if not user.partner_id:
                 continue
             items = [
-                self.env._("%(customer)s signed: onboarding started", customer=o.display_name)
+                self.env._(
+                    "%(customer)s signed: onboarding started", customer=o.display_name
+                )
                 for o in digest["onboardings"]
             ] + [
                 self.env._(
@@ -354,8 +368,12 @@ class VshnOnboarding(models.Model):
         """Send the introduction, or leave it to the review activity; once per customer."""
         to_introduce = self._vshn_get_to_introduce()
         template = self.env.ref("vshn_sales_onboarding.mail_template_introduction")
-        for onboarding in to_introduce.filtered("company_id.onboarding_intro_auto_send"):
-            onboarding.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        for onboarding in to_introduce.filtered(
+            "company_id.onboarding_intro_auto_send"
+        ):
+            onboarding.message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
         if to_introduce:
             # the introduction is the customer's, whoever started the onboarding
             to_introduce.partner_id.sudo().write(

@@ -42,8 +42,10 @@ class VshnOnboardingGateBypass(models.TransientModel):
             ids = None
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
             raise UserError(
-                self.env._("The records to move must be a list of ids, not %(ids)s.",
-                           ids=self.res_ids)
+                self.env._(
+                    "The records to move must be a list of ids, not %(ids)s.",
+                    ids=self.res_ids,
+                )
             )
         return self.env[self.res_model].browse(ids).exists()
 
