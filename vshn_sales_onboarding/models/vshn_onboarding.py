@@ -545,7 +545,7 @@ class VshnOnboarding(models.Model):
         )
 
     def _vshn_get_role_assignee(self, role):
-        """Who does the work of ``role`` here: its holder, else a stand-in's, else the owner."""
+        """Who does ``role``'s work here: its holder, a stand-in's, else the owner."""
         self.ensure_one()
         holders = {
             line.role_id: line.user_id for line in self.stakeholder_ids if line.user_id

@@ -41,9 +41,10 @@ class VshnOnboardingChecklistLine(models.Model):
     def _compute_is_done(self):
         for line in self:
             if line.evidence == "invoice_posted":
+                moves = line.onboarding_id.order_ids.order_line.invoice_lines.move_id
                 line.is_done = any(
                     move.state == "posted" and move.move_type == "out_invoice"
-                    for move in line.onboarding_id.order_ids.order_line.invoice_lines.move_id
+                    for move in moves
                 )
             else:
                 line.is_done = line.state in ("done", "na")

@@ -55,7 +55,7 @@ class VshnOnboardingStakeholderMixin(models.AbstractModel):
         self.env["vshn.onboarding.stakeholder"].create(to_create)
 
     def _get_role_holders(self, roles):
-        """{record id: {role: user}} for ``roles`` on ``self``, vacant roles left out."""
+        """{record id: {role: user}} of ``roles`` on ``self``; vacant roles left out."""
         result = defaultdict(dict)
         for line in self.stakeholder_ids:
             if line.role_id in roles and line.user_id:

@@ -66,7 +66,9 @@ class VshnOnboarding(models.Model):
     def _vshn_plan_onboardings(self, orders):
         """[(onboarding values, orders)] to create; joins and none written here."""
         customers = orders.partner_id.commercial_partner_id
-        existing = self.with_context(active_test=False).search(
+        # every onboarding of the customer counts, not only those the
+        # converting salesperson may read
+        existing = self.sudo().with_context(active_test=False).search(
             [("partner_id", "in", customers.ids)], order="date_start, id"
         )
         open_by_customer = {}
@@ -365,7 +367,7 @@ class VshnOnboarding(models.Model):
         )
 
     def _vshn_introduce_account_team(self):
-        """Send the introduction, or leave it to the review activity; once per customer."""
+        """Send the introduction, or leave it to its review activity; once a customer."""
         to_introduce = self._vshn_get_to_introduce()
         template = self.env.ref("vshn_sales_onboarding.mail_template_introduction")
         for onboarding in to_introduce.filtered(
