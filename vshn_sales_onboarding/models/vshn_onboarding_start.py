@@ -367,7 +367,7 @@ class VshnOnboarding(models.Model):
         )
 
     def _vshn_introduce_account_team(self):
-        """Send the introduction, or leave it to its review activity; once a customer."""
+        """Send the introduction or leave it to its review activity; once a customer."""
         to_introduce = self._vshn_get_to_introduce()
         template = self.env.ref("vshn_sales_onboarding.mail_template_introduction")
         for onboarding in to_introduce.filtered(
