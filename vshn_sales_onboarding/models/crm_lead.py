@@ -21,8 +21,17 @@ REVIEW_FIELDS = {
     "timeline_confirmed_by_id",
     "timeline_confirmed_date",
 }
-REVIEW_CONTEXT_KEY = "vshn_onboarding_review_action"
-_REVIEW_TOKEN = object()
+# the review each role gives, voided when the role changes hands
+REVIEWS_BY_ROLE = {
+    "solution_architect": ("offer_reviewed_by_id", "offer_reviewed_date"),
+    "project_manager": ("timeline_confirmed_by_id", "timeline_confirmed_date"),
+}
+# Written only by the escalation and its resolution.
+ESCALATION_FIELDS = {"escalation_state", "escalation_target", "escalation_reason"}
+LOST_FIELDS = {"active", "type", "lost_reason_id", "lost_explanation"}
+# Only Python code holding this object writes the process's own fields.
+PROCESS_CONTEXT_KEY = "vshn_onboarding_process_action"
+_PROCESS_TOKEN = object()
 
 
 class CrmLead(models.Model):
@@ -302,11 +311,48 @@ class CrmLead(models.Model):
     # Gates
     # ------------------------------------------------------------------
 
+    def _gate_applies(self):
+        self.ensure_one()
+        return self.type == "opportunity"
+
+    def _get_gate_trigger_fields(self):
+        return super()._get_gate_trigger_fields() | {"type"}
+
+    def _is_stage_gate_forward(self, old_stage, new_stage):
+        # an archived stage, or a won one wherever it sits, is never a way back
+        if not new_stage.active or new_stage.is_won:
+            return True
+        return super()._is_stage_gate_forward(old_stage, new_stage)
+
+    def _get_stage_step(self, stage):
+        """The sales step a stage stands for: its own, else by its place.
+
+        A stage without a step (crm's own, or one added later) is held to the
+        step of the last stage with a step before it; a won stage to Won.
+        """
+        if stage.sales_step:
+            return stage.sales_step
+        if stage.is_won:
+            return "won"
+        stepped = (
+            self.env["crm.stage"]
+            .with_context(active_test=False)
+            .search([("sales_step", "!=", False)])
+            .filtered(lambda s: (s.sequence, s.id) <= (stage.sequence, stage.id))
+        )
+        return stepped[-1:].sales_step or STEP_ORDER[0]
+
     def _get_stage_gate_missing(self, new_stage):
         missing = super()._get_stage_gate_missing(new_stage)
-        if self.type != "opportunity" or not new_stage.sales_step:
+        if self.type != "opportunity":
             return missing
-        step = new_stage.sales_step
+        if not new_stage.active:
+            missing.append(
+                self.env._(
+                    "an active stage (%(stage)s is archived)", stage=new_stage.name
+                )
+            )
+        step = self._get_stage_step(new_stage)
         # The pipeline steps accumulate: jumping ahead skips no criterion. A
         # signed order, though, wins the deal on its own: the customer decided.
         steps = [step] if step == "won" else STEP_ORDER[: STEP_ORDER.index(step) + 1]
@@ -402,6 +448,8 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_process_fields(vals)
         leads = super().create(vals_list)
         # an opportunity imported as lost is held to the same rule as one lost now
         lost = leads.filtered(lambda lead: not lead.active)
@@ -412,18 +460,60 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
-        if REVIEW_FIELDS & set(vals) and (
-            self.env.context.get(REVIEW_CONTEXT_KEY) is not _REVIEW_TOKEN
-        ):
+        self._check_process_fields(vals)
+        if "active" in vals and not vals["active"]:
+            self._check_lost_is_documented(vals)
+        result = super().write(vals)
+        if LOST_FIELDS & set(vals):
+            # a lost opportunity stays documented: whatever turns a record into
+            # one (type switch of an archived lead) or edits its reasons
+            self.with_context(active_test=False).filtered(
+                lambda lead: not lead.active
+            )._check_lost_is_documented({}, already_lost=True)
+        return result
+
+    def _check_process_fields(self, vals):
+        """Refuse values for fields that only the process itself writes."""
+        if self.env.context.get(PROCESS_CONTEXT_KEY) is _PROCESS_TOKEN:
+            return
+        if REVIEW_FIELDS & set(vals):
             raise UserError(
                 self.env._(
                     "The offer review and the timeline confirmation are recorded "
-                    "with the buttons on the opportunity, not written directly."
+                    "with the buttons on the opportunity (by the Solution Architect "
+                    "and the Project Manager), not written, copied or imported."
                 )
             )
-        if "active" in vals and not vals["active"]:
-            self._check_lost_is_documented(vals)
-        return super().write(vals)
+        if ESCALATION_FIELDS & set(vals):
+            raise UserError(
+                self.env._(
+                    "A deal is escalated with Escalate and resolved with Resolve "
+                    "Escalation (or by its owner marking the activity done); the "
+                    "escalation fields are not written directly."
+                )
+            )
+
+    def _vshn_void_reviews(self, role_codes):
+        """The review a role gave no longer holds once the role changes hands."""
+        for code in set(role_codes) & set(REVIEWS_BY_ROLE):
+            by_field, date_field = REVIEWS_BY_ROLE[code]
+            reviewed = self.filtered(by_field)
+            if not reviewed:
+                continue
+            reviewed.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+                {by_field: False, date_field: False}
+            )
+            label = self._fields[by_field]._description_string(self.env)
+            reviewed._message_log_batch(
+                bodies={
+                    lead.id: self.env._(
+                        "%(review)s voided: the %(role)s changed.",
+                        review=label,
+                        role=self.env["vshn.onboarding.role"]._get_by_code(code).name,
+                    )
+                    for lead in reviewed
+                }
+            )
 
     def _check_lost_is_documented(self, vals, already_lost=False):
         reason = vals.get("lost_reason_id")
@@ -484,11 +574,25 @@ class CrmLead(models.Model):
         )
 
     def _record_review(self, role_field, by_field, date_field):
-        """Record who (the holder of ``role_field``) reviewed, and when."""
+        """Record who (the holder of ``role_field``) reviewed, and when.
+
+        Four eyes: the deal's salesperson never reviews their own offer, even
+        as the role holder or a manager.
+        """
         role_name = self._fields[role_field]._description_string(self.env)
         for lead in self:
             lead._check_role_holder(lead[role_field], role_name)
-        return self.with_context(**{REVIEW_CONTEXT_KEY: _REVIEW_TOKEN}).write(
+            if lead.user_id and lead.user_id == self.env.user:
+                raise AccessError(
+                    self.env._(
+                        "%(user)s is the salesperson of %(lead)s: the %(role)s's "
+                        "review must come from someone else.",
+                        user=self.env.user.name,
+                        lead=lead.display_name,
+                        role=role_name,
+                    )
+                )
+        return self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
             {by_field: self.env.uid, date_field: fields.Datetime.now()}
         )
 
@@ -532,7 +636,7 @@ class CrmLead(models.Model):
                     target=target_label,
                 )
             )
-        self.write(
+        self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
             {
                 "escalation_state": "escalated",
                 "escalation_target": target,
@@ -549,15 +653,43 @@ class CrmLead(models.Model):
         return True
 
     def action_resolve_escalation(self):
+        """The escalation's owner (or a manager) resolves it, not the salesperson."""
         escalated = self.filtered(lambda lead: lead.escalation_state == "escalated")
         escalation_type = self.env.ref(
             "vshn_sales_onboarding.mail_activity_type_escalation"
         )
-        escalated.write({"escalation_state": "resolved"})
+        is_manager = self.env.su or self.env.user.has_group(MANAGER_GROUP)
+        for lead in escalated.filtered(lambda lead: not is_manager):
+            owners = lead.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == escalation_type
+            ).user_id
+            if self.env.user not in owners:
+                raise AccessError(
+                    self.env._(
+                        "Only the owner of the escalation of %(lead)s (%(owners)s) "
+                        "or an Onboarding Manager may resolve it.",
+                        lead=lead.display_name,
+                        owners=", ".join(owners.mapped("name")) or self.env._("none"),
+                    )
+                )
+        escalated._vshn_mark_escalation_resolved()
         escalated.activity_ids.filtered(
             lambda activity: activity.activity_type_id == escalation_type
         ).action_done()
         return True
+
+    def _vshn_mark_escalation_resolved(self):
+        self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+            {"escalation_state": "resolved"}
+        )
+
+    def merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True):
+        # merging deletes the other deals: only who may delete them may merge
+        if auto_unlink:
+            self.check_access("unlink")
+        return super().merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink
+        )
 
 
 class CrmLeadConversion(models.Model):

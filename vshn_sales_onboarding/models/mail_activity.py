@@ -30,7 +30,9 @@ class MailActivity(models.Model):
         result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
         if lead_ids:
             leads = self.env["crm.lead"].browse(lead_ids)
-            leads.filtered(lambda lead: lead.escalation_state == "escalated").write(
-                {"escalation_state": "resolved"}
-            )
+            # marking its activity done is the owner's resolution, whether or
+            # not the owner may edit the deal otherwise
+            leads.sudo().filtered(
+                lambda lead: lead.escalation_state == "escalated"
+            )._vshn_mark_escalation_resolved()
         return result

@@ -15,11 +15,23 @@ MANAGER_GROUP = "vshn_sales_onboarding.group_onboarding_manager"
 class VshnOnboardingGateMixin(models.AbstractModel):
     """Stage gates: a record enters a stage only when it meets the stage's needs.
 
+    The invariant: a record is in a stage only if the gate of every step up to
+    that stage was met when it got there, or a manager bypassed it with a
+    logged reason. Every way in counts: create (so copy and import), a write
+    of any field combination that sets the stage or one of
+    ``_get_gate_trigger_fields`` (for a lead its type and active flag: a lead
+    turned opportunity enters its stage then), from any client (form, kanban
+    drag, mass edit, import, JSON-RPC). A record to which the gates do not
+    apply (``_gate_applies``, e.g. a lead that is not an opportunity) enters
+    the gated world from no stage at all, so every step up to its stage is
+    checked when it starts to apply.
+
     A model using the mixin names its stage field in ``_gate_stage_field`` and
-    overrides ``_get_stage_gate_missing``. Every create and write that sets the
-    stage field is checked on the server, so kanban drags, imports and RPC obey
-    the same gate as the form. A manager may bypass a gate only through
-    ``_bypass_stage_gate``, which logs who bypassed what in the chatter.
+    overrides ``_get_stage_gate_missing``; ``_is_stage_gate_forward`` says
+    which moves are free (moving back). A manager may bypass a gate only
+    through ``_bypass_stage_gate``, which logs who bypassed what in the
+    chatter; the bypass is a Python object in the context, which no RPC caller
+    can send.
     """
 
     _name = "vshn.onboarding.gate.mixin"
@@ -44,6 +56,15 @@ class VshnOnboardingGateMixin(models.AbstractModel):
     def _gate_is_bypassed(self):
         return self.env.context.get(BYPASS_CONTEXT_KEY) is GATE_BYPASS
 
+    def _gate_applies(self):
+        """Whether the gates hold for this record (all records by default)."""
+        self.ensure_one()
+        return True
+
+    def _get_gate_trigger_fields(self):
+        """Fields whose change may put a record into a stage."""
+        return {self._gate_stage_field}
+
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
@@ -54,9 +75,15 @@ class VshnOnboardingGateMixin(models.AbstractModel):
 
     def write(self, vals):
         field = self._gate_stage_field
-        if field not in vals or self._gate_is_bypassed():
+        if self._gate_is_bypassed() or not (
+            self._get_gate_trigger_fields() & set(vals)
+        ):
             return super().write(vals)
-        old_stages = {record.id: record[field] for record in self}
+        empty_stage = self.env[self._fields[field].comodel_name]
+        old_stages = {
+            record.id: record[field] if record._gate_applies() else empty_stage
+            for record in self
+        }
         result = super().write(vals)
         self._check_stage_gates(old_stages)
         return result
@@ -68,7 +95,7 @@ class VshnOnboardingGateMixin(models.AbstractModel):
         for record in self:
             new_stage = record[field]
             old_stage = old_stages.get(record.id)
-            if not new_stage or new_stage == old_stage:
+            if not new_stage or new_stage == old_stage or not record._gate_applies():
                 continue
             if not record._is_stage_gate_forward(old_stage, new_stage):
                 continue

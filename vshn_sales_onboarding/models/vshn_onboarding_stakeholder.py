@@ -90,15 +90,30 @@ class VshnOnboardingStakeholder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
+        lines._vshn_void_lead_reviews()
         if not self.env.context.get("vshn_onboarding_starting"):
             lines._vshn_propagate()
         return lines
 
     def write(self, vals):
+        changed = self.filtered(
+            lambda line: ("user_id" in vals and line.user_id.id != vals["user_id"])
+            or ("role_id" in vals and line.role_id.id != vals["role_id"])
+        )
+        changed._vshn_void_lead_reviews()
         result = super().write(vals)
         if "user_id" in vals and not self.env.context.get("vshn_onboarding_starting"):
             self._vshn_propagate()
         return result
+
+    def unlink(self):
+        self._vshn_void_lead_reviews()
+        return super().unlink()
+
+    def _vshn_void_lead_reviews(self):
+        """A new Solution Architect or Project Manager voids the old one's review."""
+        for line in self.filtered("lead_id"):
+            line.lead_id._vshn_void_reviews([line.role_id.code])
 
     def _vshn_propagate(self):
         """A role filled on one side flows to the other, and takes its work.

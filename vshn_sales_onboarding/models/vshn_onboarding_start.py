@@ -68,8 +68,10 @@ class VshnOnboarding(models.Model):
         customers = orders.partner_id.commercial_partner_id
         # every onboarding of the customer counts, not only those the
         # converting salesperson may read
-        existing = self.sudo().with_context(active_test=False).search(
-            [("partner_id", "in", customers.ids)], order="date_start, id"
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", customers.ids)], order="date_start, id")
         )
         open_by_customer = {}
         offerings_by_customer = defaultdict(set)
