@@ -6,7 +6,11 @@ from odoo.tools import is_html_empty
 
 from .crm_stage import SALES_STEPS
 from .res_partner import COMPLEXITY_LEVELS
-from .vshn_onboarding_gate_mixin import MANAGER_GROUP
+from .vshn_onboarding_gate_mixin import (
+    MANAGER_GROUP,
+    PROCESS_CONTEXT_KEY,
+    PROCESS_TOKEN,
+)
 
 STEP_ORDER = [step for step, _label in SALES_STEPS]
 OFFERING_TYPES = [
@@ -29,9 +33,6 @@ REVIEWS_BY_ROLE = {
 # Written only by the escalation and its resolution.
 ESCALATION_FIELDS = {"escalation_state", "escalation_target", "escalation_reason"}
 LOST_FIELDS = {"active", "type", "lost_reason_id", "lost_explanation"}
-# Only Python code holding this object writes the process's own fields.
-PROCESS_CONTEXT_KEY = "vshn_onboarding_process_action"
-_PROCESS_TOKEN = object()
 
 
 class CrmLead(models.Model):
@@ -474,7 +475,7 @@ class CrmLead(models.Model):
 
     def _check_process_fields(self, vals):
         """Refuse values for fields that only the process itself writes."""
-        if self.env.context.get(PROCESS_CONTEXT_KEY) is _PROCESS_TOKEN:
+        if self.env.context.get(PROCESS_CONTEXT_KEY) is PROCESS_TOKEN:
             return
         if REVIEW_FIELDS & set(vals):
             raise UserError(
@@ -500,7 +501,7 @@ class CrmLead(models.Model):
             reviewed = self.filtered(by_field)
             if not reviewed:
                 continue
-            reviewed.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+            reviewed.with_context(**{PROCESS_CONTEXT_KEY: PROCESS_TOKEN}).write(
                 {by_field: False, date_field: False}
             )
             label = self._fields[by_field]._description_string(self.env)
@@ -592,7 +593,7 @@ class CrmLead(models.Model):
                         role=role_name,
                     )
                 )
-        return self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+        return self.with_context(**{PROCESS_CONTEXT_KEY: PROCESS_TOKEN}).write(
             {by_field: self.env.uid, date_field: fields.Datetime.now()}
         )
 
@@ -636,7 +637,7 @@ class CrmLead(models.Model):
                     target=target_label,
                 )
             )
-        self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+        self.with_context(**{PROCESS_CONTEXT_KEY: PROCESS_TOKEN}).write(
             {
                 "escalation_state": "escalated",
                 "escalation_target": target,
@@ -679,7 +680,7 @@ class CrmLead(models.Model):
         return True
 
     def _vshn_mark_escalation_resolved(self):
-        self.with_context(**{PROCESS_CONTEXT_KEY: _PROCESS_TOKEN}).write(
+        self.with_context(**{PROCESS_CONTEXT_KEY: PROCESS_TOKEN}).write(
             {"escalation_state": "resolved"}
         )
 

@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL
 
+from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+
 _logger = logging.getLogger(__name__)
 
 CONVERSION_STATES = [
@@ -25,16 +27,21 @@ class SaleOrder(models.Model):
         copy=False,
         readonly=True,
         ondelete="restrict",
+        groups="base.group_user",
         help="The onboarding this order started or joined.",
     )
     onboarding_stage_id = fields.Many2one(
-        related="onboarding_id.stage_id", string="Onboarding Stage", store=True
+        related="onboarding_id.stage_id",
+        string="Onboarding Stage",
+        store=True,
+        groups="base.group_user",
     )
     onboarding_conversion = fields.Selection(
         CONVERSION_STATES,
         string="Conversion",
         copy=False,
         readonly=True,
+        groups="base.group_user",
         help="Queued: confirmed by the customer (portal signature or payment), "
         "converted shortly by a scheduled action. Converted: the customer was "
         "converted and the order started, joined or needed no onboarding.",
@@ -54,7 +61,14 @@ class SaleOrder(models.Model):
     # Offer gate
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_conversion_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_conversion_fields(vals)
         # Every way of sending a quotation ends here: the send wizard, "mark as
         # sent", the portal and RPC alike.
         if vals.get("state") == "sent":
@@ -62,6 +76,17 @@ class SaleOrder(models.Model):
                 lambda order: order.state == "draft"
             )._check_offer_can_be_sent()
         return super().write(vals)
+
+    def _check_conversion_fields(self, vals):
+        check_process_fields(
+            self,
+            vals,
+            {"onboarding_id", "onboarding_conversion"},
+            self.env._(
+                "An order joins an onboarding through its conversion (Start "
+                "Onboarding, or confirming it), never by hand, copy or import."
+            ),
+        )
 
     def action_quotation_send(self):
         self._check_offer_can_be_sent()
@@ -117,7 +142,7 @@ class SaleOrder(models.Model):
         return self._vshn_convert_to_customer()
 
     def _vshn_queue_conversion(self):
-        self.filtered(lambda order: not order.onboarding_conversion).write(
+        as_process(self.filtered(lambda order: not order.onboarding_conversion)).write(
             {"onboarding_conversion": "pending"}
         )
         self.env.ref(
@@ -143,7 +168,7 @@ class SaleOrder(models.Model):
                     orders.with_user(internal_user)._vshn_win_and_convert()
             except (UserError, ValueError) as error:
                 _logger.warning("Queued conversion of %s failed: %s", orders, error)
-                orders.write({"onboarding_conversion": "failed"})
+                as_process(orders).write({"onboarding_conversion": "failed"})
                 for order in orders:
                     order._message_log(
                         body=self.env._(
@@ -191,7 +216,7 @@ class SaleOrder(models.Model):
             lambda partner: not partner.customer_reference
         )
         with self.env.cr.savepoint():
-            to_convert.write({"onboarding_conversion": "done"})
+            as_process(to_convert).write({"onboarding_conversion": "done"})
             new_customers._vshn_make_customer()
             onboardings = self.env["vshn.onboarding"]._vshn_start_for_orders(to_convert)
         return self._vshn_notification(

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from .crm_lead import OFFERING_TYPES
 from .res_partner import COMPLEXITY_LEVELS
+from .vshn_onboarding_gate_mixin import as_process, check_process_fields
 
 ONBOARDING_KINDS = [
     ("full", "Full"),
@@ -14,6 +15,17 @@ ONBOARDING_KINDS = [
 ]
 # the length of the reference journey the plan steps' delays are written for
 REFERENCE_DAYS = 60
+# written by the onboarding's own code only
+EVIDENCE_FIELDS = {
+    "initialized",
+    "date_done",
+    "dod_progress",
+    "dod_complete",
+    "retrospective_required",
+    "is_done",
+    "amount_untaxed",
+    "order_ids",
+}
 
 
 class VshnOnboarding(models.Model):
@@ -421,11 +433,31 @@ class VshnOnboarding(models.Model):
     # ORM
     # ------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_evidence_fields(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_evidence_fields(vals)
         result = super().write(vals)
         if vals.get("stage_id"):
             self._on_stage_entered()
         return result
+
+    def _check_evidence_fields(self, vals):
+        check_process_fields(
+            self,
+            vals,
+            EVIDENCE_FIELDS,
+            self.env._(
+                "What opens a gate is established by the onboarding itself (the "
+                "Initialize button, the checklist, done activities, posted "
+                "invoices), and its orders are linked by the conversion; none of "
+                "it is typed, copied or imported."
+            ),
+        )
 
     def _on_stage_entered(self):
         self.filtered(
@@ -436,7 +468,7 @@ class VshnOnboarding(models.Model):
             lambda onboarding: onboarding.is_done and not onboarding.date_done
         )
         if done:
-            done.write({"date_done": fields.Date.context_today(self)})
+            as_process(done).write({"date_done": fields.Date.context_today(self)})
             done.partner_id._vshn_onboarding_done()
 
     # ------------------------------------------------------------------

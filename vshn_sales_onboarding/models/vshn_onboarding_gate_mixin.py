@@ -3,13 +3,40 @@
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # Only Python code holding this object can skip a gate: a JSON-RPC caller can put
 # any key in its context, but it cannot put this object there.
 GATE_BYPASS = object()
 BYPASS_CONTEXT_KEY = "vshn_onboarding_gate_bypass"
 MANAGER_GROUP = "vshn_sales_onboarding.group_onboarding_manager"
+# Likewise, fields that carry evidence (a review, "initialized", a converted
+# order) are written only by the code holding this object.
+PROCESS_TOKEN = object()
+PROCESS_CONTEXT_KEY = "vshn_onboarding_process"
+
+
+def as_process(records):
+    """``records`` in an environment allowed to write the process's fields."""
+    return records.with_context(**{PROCESS_CONTEXT_KEY: PROCESS_TOKEN})
+
+
+def check_process_fields(records, vals, field_names, message):
+    """Refuse ``vals`` writing any of ``field_names`` outside the process."""
+    if records.env.context.get(PROCESS_CONTEXT_KEY) is PROCESS_TOKEN:
+        return
+    written = set(vals) & set(field_names)
+    if written:
+        raise UserError(
+            records.env._(
+                "%(message)s (Refused: %(fields)s.)",
+                message=message,
+                fields=", ".join(
+                    records._fields[name]._description_string(records.env)
+                    for name in sorted(written)
+                ),
+            )
+        )
 
 
 class VshnOnboardingGateMixin(models.AbstractModel):

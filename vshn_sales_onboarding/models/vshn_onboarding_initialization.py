@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .vshn_onboarding_gate_mixin import as_process
+
 
 class VshnOnboarding(models.Model):
     """Initialization: what the offering type needs, through sale_project.
@@ -39,7 +41,7 @@ class VshnOnboarding(models.Model):
                     for kind, label, user in kinds
                 ]
             )
-            onboarding.initialized = True
+            as_process(onboarding).initialized = True
             onboarding._message_log(
                 body=self.env._(
                     "Onboarding initialized in %(project)s: %(tasks)s.",

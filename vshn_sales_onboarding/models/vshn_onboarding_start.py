@@ -10,6 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from .vshn_onboarding import REFERENCE_DAYS
+from .vshn_onboarding_gate_mixin import as_process
 
 # Onboardings are created and filled without mail.thread's creation log and
 # tracking: one summary per onboarding says what was started.
@@ -40,8 +41,8 @@ class VshnOnboarding(models.Model):
         """
         plan = self._vshn_plan_onboardings(orders)
         first_stage = self.env["vshn.onboarding.stage"].search([], limit=1)
-        onboardings = self.with_context(
-            vshn_onboarding_starting=True, **QUIET_CREATE
+        onboardings = as_process(
+            self.with_context(vshn_onboarding_starting=True, **QUIET_CREATE)
         ).create(
             [
                 dict(
@@ -104,7 +105,7 @@ class VshnOnboarding(models.Model):
             if kind:
                 planned[customer] = [order._vshn_get_onboarding_values(kind), order]
         for onboarding, join_orders in joining.items():
-            join_orders.write({"onboarding_id": onboarding.id})
+            as_process(join_orders).write({"onboarding_id": onboarding.id})
             onboarding._message_log(
                 body=self.env._(
                     "%(orders)s joined this onboarding.",

@@ -129,8 +129,9 @@ class TestCrmLeadPerformance(OnboardingCrmCommon):
     @warmup
     def test_moving_50_leads_one_stage_forward_in_one_write(self):
         leads = self.leads.with_user(self.env.user)
-        # Measured: 14 queries for 50 leads; it must not grow with their number.
-        with self.assertQueryCount(onb_salesman=16):
+        # Measured: 19 queries for 50 leads (14 before the gate status was
+        # stored: its batch recompute costs 5); it must not grow with their number.
+        with self.assertQueryCount(onb_salesman=19):
             leads.write({"stage_id": self.stage_sa_meeting.id})
         self.assertEqual(leads.stage_id, self.stage_sa_meeting)
 
