@@ -85,11 +85,32 @@ ensure_system_packages() {
     "$PYTHON_BIN" -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
     command -v curl >/dev/null || missing+=(curl)
     [ -x "$(pg_bin)/initdb" ] || [ -n "${PGHOST:-}" ] || missing+=(postgresql)
+    # Odoo's official requirements pin psycopg2 (not -binary): pip builds it
+    # from source, with libpq's headers and pg_config, a compiler and Python.h.
+    has_libpq_headers || missing+=(libpq-dev)
+    command -v gcc >/dev/null || missing+=(gcc)
+    has_python_headers || missing+=(python3-dev)
     if [ "${1:-}" = browser ]; then
         command -v chromium >/dev/null || command -v chromium-browser >/dev/null ||
             command -v google-chrome >/dev/null || missing+=(chromium)
     fi
     [ "${#missing[@]}" = 0 ] || apt_install "${missing[@]}"
+}
+
+deb_installed() {
+    [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
+}
+
+has_libpq_headers() {
+    deb_installed libpq-dev && return
+    local include
+    include="$(pg_config --includedir 2>/dev/null)" && [ -f "$include/libpq-fe.h" ]
+}
+
+has_python_headers() {
+    "$PYTHON_BIN" -c 'import os, sys, sysconfig
+sys.exit(not os.path.isfile(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+        2>/dev/null
 }
 
 pg_bin() {
@@ -119,7 +140,8 @@ ensure_venv() {
         "$VENV/bin/python" -m pip install -q --upgrade pip wheel setuptools
     "$VENV/bin/python" "$ROOT/setup/odoo_requirements.py" "$ODOO_SRC/requirements.txt" \
         >"$STATE/odoo-requirements.txt"
-    step "install Odoo requirements" "see the log; PyPI must serve wheels for these pins" \
+    step "install Odoo requirements" \
+        "see the log; PyPI must serve these pins (psycopg2 builds from source: libpq-dev gcc python3-dev)" \
         "$VENV/bin/pip" install -q --prefer-binary -r "$STATE/odoo-requirements.txt"
     step "install Odoo" "see the log" "$VENV/bin/python" "$ROOT/setup/link_odoo.py" "$ODOO_SRC"
     step "install project requirements" "see requirements.txt" \

@@ -3,6 +3,11 @@
 Odoo 18.0 pins old releases for Python 3.11 that only build from source (and
 fail on a stock Debian 12). The Python 3.12 pins ship wheels that run on 3.11
 too, so every marker is evaluated as if the interpreter were 3.12.
+
+psycopg2 passes through as pinned. Odoo's official list pins `psycopg2`, which
+PyPI serves for Linux as source only: pip builds it, with pg_config and libpq's
+headers (libpq-dev), gcc and Python.h (python3-dev), which setup/common.sh
+installs when they are missing. A tree that pins `psycopg2-binary` gets a wheel.
 """
 
 import sys

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: lint and static checks, the addon's Odoo tests (install with
-# tests, then upgrade, both with a clean log), and the out-of-process tests
+# tests, then upgrade, both with a clean log; the gate mixin tests once more
+# through pytest-odoo on the installed database), the lifecycle (install on a
+# database with sales data, uninstall, reinstall), and the out-of-process tests
 # against a served instance with demo data. Ends with one summary line.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 TEST_DB="${VSHN_TEST_DB:-vshn_test}"
 DEMO_DB="${VSHN_TEST_DEMO_DB:-vshn_test_demo}"
+LIFECYCLE_DB="${VSHN_TEST_LIFECYCLE_DB:-vshn_test_lifecycle}"
 HTTP_PORT="${VSHN_TEST_HTTP_PORT:-8169}"
 REPORTS="$STATE/test-reports"
 SERVER_PID=""
@@ -46,6 +49,27 @@ odoo_phase install-and-test "$TEST_DB" -i "$ADDON" --without-demo=all --test-ena
     --test-tags "/$ADDON" --stop-after-init
 odoo_phase upgrade "$TEST_DB" -u "$ADDON" --stop-after-init
 
+# The addon's tests as a developer runs them: pytest-odoo on an installed
+# database, without installing or upgrading anything. (pytest-odoo imports
+# odoo.tests before it turns test mode on, which odoo.tests.common reports as
+# an error: that one logger is silenced.)
+say "pytest-odoo: the gate mixin tests on $TEST_DB"
+set +e
+(cd "$ROOT" && "$VENV/bin/pytest" -p no:cacheprovider -q -rfEs \
+    --odoo-config="$CONF" --odoo-database="$TEST_DB" --odoo-log-level=warn \
+    --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
+    "$ADDON/tests/test_gate_mixin.py" --junitxml="$REPORTS/pytest-odoo.xml") \
+    >"$LOGS/pytest-odoo.log" 2>&1
+PYTEST_ODOO_RC=$?
+set -e
+
+say "Lifecycle: install on a database with sales data, uninstall, reinstall"
+set +e
+"$VENV/bin/python" "$ROOT/setup/lifecycle_check.py" "$CONF" "$LIFECYCLE_DB" \
+    "$REPORTS/lifecycle.xml" "$LOGS/lifecycle" >"$LOGS/lifecycle.log" 2>&1
+LIFECYCLE_RC=$?
+set -e
+
 db_drop "$DEMO_DB" >/dev/null 2>&1 || true
 odoo_phase install-demo "$DEMO_DB" -i "$ADDON" --stop-after-init
 
@@ -60,11 +84,14 @@ done
 
 say "pytest: out-of-process tests"
 set +e
+# -p no:odoo: these tests reach Odoo over HTTP and subprocesses; pytest-odoo
+# would load a registry in the test process.
 (cd "$ROOT" && VSHN_TEST_URL="http://127.0.0.1:$HTTP_PORT" VSHN_TEST_DB="$DEMO_DB" \
     ODOO_SRC="$ODOO_SRC" VSHN_VENV="$VENV" \
-    "$VENV/bin/pytest" -p no:cacheprovider -q -rfEs tests \
+    "$VENV/bin/pytest" -p no:cacheprovider -p no:odoo -q -rfEs tests \
     --junitxml="$REPORTS/pytest.xml")
 PYTEST_RC=$?
 set -e
 
-"$VENV/bin/python" "$ROOT/setup/test_summary.py" "$REPORTS" "$PYTEST_RC"
+"$VENV/bin/python" "$ROOT/setup/test_summary.py" "$REPORTS" pytest="$PYTEST_RC" \
+    pytest-odoo="$PYTEST_ODOO_RC" lifecycle="$LIFECYCLE_RC"

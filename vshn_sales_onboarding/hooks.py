@@ -9,6 +9,9 @@ CORE_STAGE_STEPS = {
     "crm.stage_lead3": "offer",
     "crm.stage_lead4": "won",
 }
+# the steps crm has no stage for: on uninstall, their deals go back to the
+# crm stage of the step before
+LATER_STEPS = {"crm.stage_lead2": "design", "crm.stage_lead3": "customer_review"}
 
 
 def post_init_hook(env):
@@ -37,7 +40,7 @@ def post_init_hook(env):
 def uninstall_hook(env):
     """Give the opportunities back to crm's stages before ours are deleted."""
     env.cr.execute("UPDATE crm_stage SET active = TRUE WHERE active IS NOT TRUE")
-    for xmlid, step in CORE_STAGE_STEPS.items():
+    for xmlid, step in [*CORE_STAGE_STEPS.items(), *LATER_STEPS.items()]:
         core_stage = env.ref(xmlid, raise_if_not_found=False)
         if not core_stage:
             continue
