@@ -5,5 +5,10 @@ from . import test_gate_mixin
 from . import test_groups_and_menus
 from . import test_conversion
 from . import test_onboarding
+from . import test_onboarding_project
+from . import test_onboarding_roles
+from . import test_onboarding_rule
 from . import test_onboarding_security
 from . import test_onboarding_tour
+from . import test_performance
+from . import test_portal_signature

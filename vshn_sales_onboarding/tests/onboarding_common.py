@@ -10,9 +10,36 @@ from odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_gate_mixin import 
 
 from .common import OnboardingCommon
 
+STAGE_KEYS = (
+    "handover",
+    "setup",
+    "initialization",
+    "kickoff",
+    "implementation",
+    "review",
+    "followup",
+    "done",
+)
+ROLE_CODES = (
+    "account_manager",
+    "csm",
+    "service_manager",
+    "tsm",
+    "project_manager",
+    "solution_architect",
+    "tpm",
+    "inside_sales",
+    "bdm",
+)
+
 
 class OnboardingOrderCommon(OnboardingCommon):
-    """Won opportunities with confirmed orders, and an account team."""
+    """Won opportunities with confirmed orders, an account team and the roles.
+
+    The (Key) Account Manager of every deal is ``user_salesman``, who is also
+    its salesperson and so the onboarding's owner; the role defaults name the
+    CSM, Service Manager, TSM and Project Manager.
+    """
 
     @classmethod
     def setUpClass(cls):
@@ -39,20 +66,17 @@ class OnboardingOrderCommon(OnboardingCommon):
         )
         cls.stages = {
             key: cls.env.ref(f"vshn_sales_onboarding.vshn_onboarding_stage_{key}")
-            for key in (
-                "handover",
-                "setup",
-                "initialization",
-                "kickoff",
-                "implementation",
-                "review",
-                "followup",
-                "done",
-            )
+            for key in STAGE_KEYS
+        }
+        cls.roles = {
+            code: cls.env.ref(f"vshn_sales_onboarding.vshn_onboarding_role_{code}")
+            for code in ROLE_CODES
         }
 
     @classmethod
-    def _create_won_deals(cls, count, offering_type="consulting", prefix="Customer"):
+    def _create_won_deals(
+        cls, count, offering_type="consulting", prefix="Customer", segment=None
+    ):
         """``count`` won opportunities, each with a confirmed, unconverted order.
 
         Built directly (stage and state written at creation), so that nothing
@@ -83,7 +107,7 @@ class OnboardingOrderCommon(OnboardingCommon):
                     "account_manager_id": cls.user_salesman.id,
                     "solution_architect_id": cls.user_tsm.id,
                     "qualification_contact_id": contacts[index].id,
-                    "segment_id": cls.segment.id,
+                    "segment_id": (segment or cls.segment).id,
                     "offering_type": offering_type,
                     "stage_id": cls.won_stage.id,
                 }
@@ -110,21 +134,88 @@ class OnboardingOrderCommon(OnboardingCommon):
 
     @classmethod
     def _set_role_defaults(cls):
+        """Role defaults of the test segment: CSM, SM, TSM and Project Manager."""
+        holders = {
+            "csm": cls.user_csm,
+            "service_manager": cls.user_sm,
+            "tsm": cls.user_tsm,
+            "project_manager": cls.user_pm,
+        }
         return cls.env["vshn.onboarding.role.default"].create(
-            {
-                "segment_id": cls.segment.id,
-                "csm_id": cls.user_csm.id,
-                "service_manager_id": cls.user_sm.id,
-                "tsm_id": cls.user_tsm.id,
-                "project_manager_id": cls.user_pm.id,
-            }
+            [
+                {
+                    "segment_id": cls.segment.id,
+                    "role_id": cls.roles[code].id,
+                    "user_id": user.id,
+                }
+                for code, user in holders.items()
+            ]
         )
 
-    def _mark_activities_done(self, order, type_key):
+    @classmethod
+    def _start_onboarding(cls, offering_type="consulting", prefix="Board", user=None):
+        """Convert one new won deal (as ``user``) and return its onboarding."""
+        lead = cls._create_won_deals(1, offering_type=offering_type, prefix=prefix)
+        if user:
+            lead = lead.with_user(user)
+        lead.action_convert_to_customer()
+        return lead.order_ids.onboarding_id.with_env(cls.env)
+
+    @classmethod
+    def _make_order(cls, customer, user=None, offering_type=None, lead_name=None):
+        """A draft quotation of ``customer``, by ``user``, with an opportunity of
+        ``offering_type`` when one is given."""
+        user = user or cls.user_salesman
+        lead = cls.env["crm.lead"]
+        if offering_type:
+            lead = lead.create(
+                {
+                    "name": lead_name or f"{customer.name}: {offering_type}",
+                    "type": "opportunity",
+                    "partner_id": customer.id,
+                    "user_id": user.id,
+                    "offering_type": offering_type,
+                }
+            )
+        return (
+            cls.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": customer.id,
+                    "opportunity_id": lead.id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": cls.product.id, "product_uom_qty": 1}
+                        )
+                    ],
+                }
+            )
+        )
+
+    def _get_holder(self, record, code):
+        """The holder of the role ``code`` among ``record``'s stakeholder lines."""
+        return record.stakeholder_ids.filtered(
+            lambda line: line.role_id.code == code
+        ).user_id
+
+    def _activities_of_type(self, onboarding, type_key):
         activity_type = self.env.ref(
             f"vshn_sales_onboarding.mail_activity_type_{type_key}"
         )
-        order.activity_ids.filtered(
+        return onboarding.activity_ids.filtered(
             lambda activity: activity.activity_type_id == activity_type
-        ).action_feedback(feedback="done")
-        order.invalidate_recordset()
+        )
+
+    def _mark_activities_done(self, onboarding, type_key):
+        self._activities_of_type(onboarding, type_key).action_feedback(feedback="done")
+        onboarding.invalidate_recordset()
+
+    def _complete_dod(self, onboarding):
+        """Tick the items of the Definition of Done and post an invoice."""
+        onboarding.dod_line_ids.filtered(lambda line: not line.evidence).write(
+            {"state": "done"}
+        )
+        onboarding.order_ids.sudo()._create_invoices().action_post()
+        onboarding.invalidate_recordset()

@@ -33,29 +33,35 @@ class TestOnboardingTour(HttpCase):
             {
                 "partner_id": partner.id,
                 "user_id": manager.id,
-                "onboarding_account_manager_id": manager.id,
-                "onboarding_csm_id": manager.id,
-                "onboarding_service_manager_id": manager.id,
                 "order_line": [Command.create({"product_id": product.id})],
             }
         )
         order.action_confirm()
+        onboarding = order.onboarding_id
+        self.assertEqual(onboarding.user_id, manager)
+        onboarding.write(
+            {
+                "account_manager_id": manager.id,
+                "csm_id": manager.id,
+                "service_manager_id": manager.id,
+            }
+        )
         order._create_invoices().action_post()
         for key in ("handover", "kickoff"):
             activity_type = env.ref(f"vshn_sales_onboarding.mail_activity_type_{key}")
-            order.activity_ids.filtered(
+            onboarding.activity_ids.filtered(
                 lambda activity, activity_type=activity_type: activity.activity_type_id
                 == activity_type
             ).action_feedback(feedback="done")
-        order.action_initialize_onboarding()
-        order.with_context(**{BYPASS_CONTEXT_KEY: GATE_BYPASS}).write(
+        onboarding.action_initialize()
+        onboarding.with_context(**{BYPASS_CONTEXT_KEY: GATE_BYPASS}).write(
             {
-                "onboarding_stage_id": env.ref(
+                "stage_id": env.ref(
                     "vshn_sales_onboarding.vshn_onboarding_stage_review"
                 ).id
             }
         )
-        self.assertFalse(order.onboarding_retrospective_required)
+        self.assertFalse(onboarding.retrospective_required)
         # the gate refusal of the tour is logged by the RPC layer
         with mute_logger("odoo.http"):
             self.start_tour(
@@ -63,5 +69,7 @@ class TestOnboardingTour(HttpCase):
                 "vshn_onboarding_tour",
                 login="onb_tour_am",
             )
-        order.invalidate_recordset()
-        self.assertTrue(order.onboarding_is_done)
+        onboarding.invalidate_recordset()
+        self.assertTrue(onboarding.is_done)
+        self.assertEqual(order.onboarding_stage_id, onboarding.stage_id)
+        self.assertEqual(partner.customer_status, "customer")

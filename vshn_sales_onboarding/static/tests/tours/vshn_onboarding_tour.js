@@ -7,13 +7,18 @@ registry.category("web_tour.tours").add("vshn_onboarding_tour", {
     url: "/odoo/onboardings",
     steps: () => [
         {
+            content: "The board shows the onboarding in Review",
+            trigger:
+                ".o_kanban_group:has(.o_column_title:contains(Review)) .o_kanban_record:contains(Tour Customer AG)",
+        },
+        {
             content: "Open the onboarding from the board",
             trigger: ".o_kanban_record:contains(Tour Customer AG)",
             run: "click",
         },
         {
-            content: "Open the onboarding page",
-            trigger: ".o_notebook .nav-link:contains(Onboarding)",
+            content: "Open the Definition of Done",
+            trigger: ".o_notebook .nav-link:contains(Definition of Done)",
             run: "click",
         },
         {
@@ -42,31 +47,31 @@ registry.category("web_tour.tours").add("vshn_onboarding_tour", {
         {
             content: "Tick the first open item",
             trigger:
-                ".o_field_widget[name=onboarding_dod_line_ids] tr:contains(how we work) button[name=action_mark_done]",
+                ".o_field_widget[name=dod_line_ids] tr:contains(how we work) button[name=action_mark_done]",
             run: "click",
         },
         {
             content: "Tick the second open item",
             trigger:
-                ".o_field_widget[name=onboarding_dod_line_ids] tr:contains(whom to contact) button[name=action_mark_done]",
+                ".o_field_widget[name=dod_line_ids] tr:contains(whom to contact) button[name=action_mark_done]",
             run: "click",
         },
         {
             content: "Tick the third open item",
             trigger:
-                ".o_field_widget[name=onboarding_dod_line_ids] tr:contains(self-service) button[name=action_mark_done]",
+                ".o_field_widget[name=dod_line_ids] tr:contains(self-service) button[name=action_mark_done]",
             run: "click",
         },
         {
             content: "Tick the last open item",
             trigger:
-                ".o_field_widget[name=onboarding_dod_line_ids] tr:contains(journey feedback) button[name=action_mark_done]",
+                ".o_field_widget[name=dod_line_ids] tr:contains(journey feedback) button[name=action_mark_done]",
             run: "click",
         },
         {
             content: "The Definition of Done is complete",
             trigger:
-                ".o_field_widget[name=onboarding_dod_line_ids]:not(:has(button[name=action_mark_done]))",
+                ".o_field_widget[name=dod_line_ids]:not(:has(button[name=action_mark_done]))",
         },
         {
             content: "Finish the onboarding",
