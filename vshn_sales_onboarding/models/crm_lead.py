@@ -121,6 +121,7 @@ class CrmLead(models.Model):
     qualification_contact_id = fields.Many2one(
         "res.partner",
         string="Right Contact",
+        check_company=True,
         help="The right point of contact within the customer's organization.",
     )
     qualification_problem = fields.Text(

@@ -1,6 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -51,3 +52,16 @@ class ResCompany(models.Model):
         string="Onboarding Project Template",
         help="Copied for every onboarding of the Project offering type.",
     )
+
+    @api.constrains("onboarding_retrospective_amount")
+    def _check_onboarding_retrospective_amount(self):
+        for company in self:
+            if company.onboarding_retrospective_amount < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the retrospective threshold is an amount from "
+                        "which onboardings end with a retrospective; it cannot be "
+                        "negative (zero switches it off).",
+                        company=company.name,
+                    )
+                )

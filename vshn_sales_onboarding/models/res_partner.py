@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+
 COMPLEXITY_LEVELS = [("high", "High"), ("moderate", "Moderate"), ("low", "Low")]
 CUSTOMER_STATUSES = [
     ("prospect", "Prospect"),
@@ -106,6 +108,46 @@ class ResPartner(models.Model):
         compute="_compute_onboarding_count", groups="base.group_user"
     )
 
+    def init(self):
+        super().init()
+        # one number per customer: the company holds it, its contacts copy it
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS res_partner_customer_reference_unique
+                   ON res_partner (customer_reference)
+                WHERE customer_reference IS NOT NULL AND id = commercial_partner_id"""
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            parent = self.browse(vals.get("parent_id")).commercial_partner_id
+            self._check_customer_reference(vals, parent)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        for partner in self:
+            if partner.commercial_partner_id != partner:
+                partner._check_customer_reference(vals, partner.commercial_partner_id)
+            else:
+                partner._check_customer_reference(vals, self.browse())
+        return super().write(vals)
+
+    def _check_customer_reference(self, vals, commercial):
+        """The number comes from the sequence; contacts only copy the company's."""
+        if "customer_reference" not in vals:
+            return
+        if commercial and vals["customer_reference"] == commercial.customer_reference:
+            return
+        check_process_fields(
+            self,
+            vals,
+            {"customer_reference"},
+            self.env._(
+                "The customer number is given once, from its sequence, when the "
+                "customer's first order is converted; it is not written by hand."
+            ),
+        )
+
     def _commercial_fields(self):
         return super()._commercial_fields() + [
             "customer_status",
@@ -158,7 +200,7 @@ class ResPartner(models.Model):
         for partner, reference in zip(
             partners, self._vshn_next_references(sequence, len(partners)), strict=True
         ):
-            partner.customer_reference = reference
+            as_process(partner).customer_reference = reference
         partners._increase_rank("customer_rank")
 
     @api.model

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from .crm_lead import OFFERING_TYPES
 from .res_partner import COMPLEXITY_LEVELS
@@ -134,11 +134,12 @@ class VshnOnboarding(models.Model):
     )
     complexity = fields.Selection(COMPLEXITY_LEVELS)
     offering_type = fields.Selection(OFFERING_TYPES, tracking=True)
+    # what was sold, as salespeople see it on the orders; cost and margin are
+    # for finance
     amount_untaxed = fields.Monetary(
         string="Sold (untaxed)",
         compute="_compute_amount_untaxed",
         store=True,
-        groups="vshn_sales_onboarding.group_onboarding_finance",
     )
 
     # Stakeholders; the role columns are the holders of the main roles
@@ -187,6 +188,7 @@ class VshnOnboarding(models.Model):
     technical_contact_id = fields.Many2one(
         "res.partner",
         string="Customer's Technical Contact",
+        check_company=True,
         help="The customer's technical point of contact during the onboarding.",
     )
 
@@ -363,6 +365,29 @@ class VshnOnboarding(models.Model):
             key: self.env.ref(f"vshn_sales_onboarding.mail_activity_type_{key}")
             for key in ("handover", "kickoff", "retrospective")
         }
+
+    @api.constrains("date_start", "date_end_planned", "kickoff_date")
+    def _check_dates(self):
+        for onboarding in self:
+            start = onboarding.date_start
+            if onboarding.date_end_planned and onboarding.date_end_planned < start:
+                raise ValidationError(
+                    self.env._(
+                        "%(onboarding)s: the planned end cannot be before Day 0 "
+                        "(%(day0)s).",
+                        onboarding=onboarding.display_name,
+                        day0=start,
+                    )
+                )
+            if onboarding.kickoff_date and onboarding.kickoff_date.date() < start:
+                raise ValidationError(
+                    self.env._(
+                        "%(onboarding)s: the kickoff cannot be before Day 0 "
+                        "(%(day0)s).",
+                        onboarding=onboarding.display_name,
+                        day0=start,
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Gates

@@ -1,6 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
+from odoo.exceptions import AccessError, UserError
 
 from .vshn_onboarding_gate_mixin import as_process
 
@@ -91,8 +92,12 @@ class VshnOnboarding(models.Model):
         self.ensure_one()
         if self.project_id:
             return self.project_id.sudo()
-        orders = self.order_ids
+        # found as superuser (the orders' projects may be hidden from the user),
+        # used only if the user may see it
+        orders = self.order_ids.sudo()
         project = (orders.project_ids | orders.project_id)[:1]
+        if project:
+            self._vshn_check_project_access(project)
         sale_line = self._vshn_get_service_line()
         # Projects are created for the order as sale_project does on confirmation
         # (which also runs as superuser): the onboarding's team sells, it does
@@ -103,6 +108,21 @@ class VshnOnboarding(models.Model):
             project = self._vshn_get_shared_project()
         self.project_id = project
         return project.sudo()
+
+    def _vshn_check_project_access(self, project):
+        """The tasks go into the order's project only if the user may see it."""
+        try:
+            project.with_env(self.env).check_access("read")
+        except AccessError as error:
+            raise UserError(
+                self.env._(
+                    "%(onboarding)s cannot be initialized in the project of its "
+                    "order, %(project)s: you have no access to it. Ask its manager "
+                    "to add you, or take the project off the order.",
+                    onboarding=self.display_name,
+                    project=project.sudo().display_name,
+                )
+            ) from error
 
     def _vshn_create_order_project(self, sale_line):
         template = self.company_id.onboarding_project_template_id.sudo()

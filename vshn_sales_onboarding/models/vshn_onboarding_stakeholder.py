@@ -21,6 +21,7 @@ class VshnOnboardingStakeholder(models.Model):
     _name = "vshn.onboarding.stakeholder"
     _description = "Onboarding Stakeholder"
     _order = "role_sequence, id"
+    _check_company_auto = True
 
     role_id = fields.Many2one(
         "vshn.onboarding.role", required=True, ondelete="restrict", index=True
@@ -31,10 +32,12 @@ class VshnOnboardingStakeholder(models.Model):
         index="btree_not_null",
         domain="[('share', '=', False)]",
         ondelete="cascade",
+        check_company=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer Contact",
+        check_company=True,
         help="The customer's counterpart for this role, if any.",
     )
     lead_id = fields.Many2one("crm.lead", ondelete="cascade", index="btree_not_null")

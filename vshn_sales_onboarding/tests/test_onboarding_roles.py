@@ -1,5 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from lxml import etree
 
 from odoo import Command
@@ -182,7 +184,9 @@ class TestOnboardingRoles(OnboardingOrderCommon):
         self.assertEqual(
             as_holder.read(["partner_id"])[0]["partner_id"][0], onboarding.partner_id.id
         )
-        as_holder.write({"kickoff_date": "2026-03-02 09:00:00"})
+        as_holder.write(
+            {"kickoff_date": f"{onboarding.date_start + timedelta(days=5)} 09:00:00"}
+        )
         orders = self.env["sale.order"].with_user(self.user_security)
         self.assertEqual(orders.search([("onboarding_id", "!=", False)]), order)
         self.assertTrue(order.order_line.with_user(self.user_security).read(["name"]))
