@@ -4,11 +4,13 @@
 
 Three checks, written as a junit report that setup/test_summary.py adds up:
 
-install    Odoo's sales apps and the addon's other dependencies with their
-           demo data first, so that CRM leads sit in crm's own stages and sale
-           orders exist, then the addon on that database; both with a clean log.
-uninstall  the addon uninstalled (button_immediate_uninstall, as the Apps
-           menu does), with a clean log: crm's own stages are active again,
+install    Odoo's sales apps and the addon's other dependencies first, without
+           demo data, then business data as users make it (customers, leads in
+           each of crm's stages, quotations and confirmed orders: records no
+           module owns), then the addon on that database; with clean logs.
+uninstall  the addon used (a quotation confirmed: a customer converted, an
+           onboarding started), then uninstalled (button_immediate_uninstall,
+           as the Apps menu does), with a clean log: crm's own stages are active again,
            every lead that had a stage is in one that exists, and nothing of
            the addon is left: no table or column of the models and fields its
            ir_model_data named, no relation table or SQL constraint of it, no
@@ -136,9 +138,13 @@ class Lifecycle:
         self.drop_database()
         depends = ast.literal_eval(MANIFEST.read_text(encoding="utf-8"))["depends"]
         base = ",".join(dict.fromkeys([*SALES_APPS, *depends]))
-        problems = self.odoo("install-base", "-i", base)
+        problems = self.odoo("install-base", "-i", base, "--without-demo=all")
         if problems:
-            raise CheckFailed(f"installing {base} with demo data:", problems)
+            raise CheckFailed(f"installing {base}:", problems)
+        command = [sys.executable, __file__, "seed", self.conf, self.database]
+        result, log = self.run("seed", [*command, "{report}"])
+        if result["problems"]:
+            raise CheckFailed(f"making business data (log: {log}):", result["problems"])
         in_crm_stages = self.query(
             """SELECT count(*) FROM crm_lead l
                  JOIN ir_model_data d ON d.model = 'crm.stage' AND d.res_id = l.stage_id
@@ -148,7 +154,7 @@ class Lifecycle:
         orders = self.query("SELECT count(*) FROM sale_order")[0][0]
         if not in_crm_stages or not orders:
             raise CheckFailed(
-                f"the demo data holds {in_crm_stages} leads in crm's stages and "
+                f"the business data holds {in_crm_stages} leads in crm's stages and "
                 f"{orders} sale orders: the lifecycle would prove nothing"
             )
         problems = self.odoo("install", "-i", ADDON)
@@ -397,18 +403,74 @@ def check_module_gone(cr, before):
     return problems
 
 
+def open_registry(conf, database):
+    from odoo.modules.registry import Registry
+    from odoo.tools import config
+
+    config.parse_config(["-c", conf, "-d", database, *ODOO_ARGS], setup_logging=True)
+    return Registry(database)
+
+
+def seed(conf, database, report_path):
+    """Business data as users make it: no module owns these records."""
+    from odoo import SUPERUSER_ID, Command, api
+
+    problems = []
+    with open_registry(conf, database).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        customers = env["res.partner"].create(
+            [{"name": f"Lifecycle Customer {i}", "is_company": True} for i in range(6)]
+        )
+        stages = [env.ref(f"crm.{name}") for name in CRM_STAGES]
+        env["crm.lead"].create(
+            [
+                {
+                    "name": f"Lifecycle deal {index}",
+                    "type": "opportunity",
+                    "partner_id": customer.id,
+                    "stage_id": stages[index % len(stages)].id,
+                }
+                for index, customer in enumerate(customers)
+            ]
+        )
+        product = env["product.product"].create(
+            {"name": "Lifecycle Service", "type": "service", "list_price": 100}
+        )
+        orders = env["sale.order"].create(
+            [
+                {
+                    "partner_id": customer.id,
+                    "order_line": [Command.create({"product_id": product.id})],
+                }
+                for customer in customers[:4]
+            ]
+        )
+        orders[:2].action_confirm()
+    with open(report_path, "w", encoding="utf-8") as handle:
+        json.dump({"problems": problems}, handle)
+    return 0
+
+
+def use_addon(env):
+    """The addon in use before it goes: a quotation confirmed and converted."""
+    quotation = env["sale.order"].search([("state", "=", "draft")], limit=1)
+    quotation.action_confirm()
+    return bool(quotation.onboarding_id)
+
+
 def uninstall(conf, database, report_path):
     import odoo_test_runner
 
     from odoo import SUPERUSER_ID, api
     from odoo.modules.registry import Registry
-    from odoo.tools import config
 
-    config.parse_config(["-c", conf, "-d", database, *ODOO_ARGS], setup_logging=True)
+    registry = open_registry(conf, database)
     collector = odoo_test_runner.LogCollector()
     odoo_test_runner.logging.getLogger().addHandler(collector)
     problems = []
-    registry = Registry(database)
+    with registry.cursor() as cr:
+        if not use_addon(api.Environment(cr, SUPERUSER_ID, {})):
+            problems.append("confirming a quotation started no onboarding")
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         before = record_module(env)
@@ -433,4 +495,6 @@ def uninstall(conf, database, report_path):
 if __name__ == "__main__":
     if sys.argv[1] == "uninstall":
         sys.exit(uninstall(*sys.argv[2:5]))
+    if sys.argv[1] == "seed":
+        sys.exit(seed(*sys.argv[2:5]))
     sys.exit(run_checks(*sys.argv[1:5]))

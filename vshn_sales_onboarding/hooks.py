@@ -38,7 +38,28 @@ def post_init_hook(env):
 
 
 def uninstall_hook(env):
-    """Give the opportunities back to crm's stages before ours are deleted."""
+    """Give the opportunities back to crm's stages before ours are deleted.
+
+    The onboardings go with the addon, with their chatter and activities, and
+    so do the activities of the addon's activity types elsewhere (escalations
+    on deals): removed first, so that they hold back neither the customers,
+    the orders nor the activity types the addon's data deletes.
+    """
+    env.cr.execute("UPDATE sale_order SET onboarding_id = NULL")
+    env["vshn.onboarding"].with_context(active_test=False).search([]).unlink()
+    activity_types = (
+        env["ir.model.data"]
+        .search(
+            [
+                ("module", "=", "vshn_sales_onboarding"),
+                ("model", "=", "mail.activity.type"),
+            ]
+        )
+        .mapped("res_id")
+    )
+    env["mail.activity"].with_context(active_test=False).search(
+        [("activity_type_id", "in", activity_types)]
+    ).unlink()
     env.cr.execute("UPDATE crm_stage SET active = TRUE WHERE active IS NOT TRUE")
     for xmlid, step in [*CORE_STAGE_STEPS.items(), *LATER_STEPS.items()]:
         core_stage = env.ref(xmlid, raise_if_not_found=False)
