@@ -36,6 +36,12 @@ class ResCompany(models.Model):
         "starts. Orders of a customer with an open onboarding join it; other "
         "orders of existing customers start none.",
     )
+    onboarding_require_opportunity = fields.Boolean(
+        string="New Orders Need an Opportunity",
+        help="Confirm only orders linked to an opportunity, so that every sale "
+        "has passed the pipeline's gates. Off: orders without one (a quick "
+        "add-on, a renewal) are confirmed as in stock Odoo.",
+    )
     onboarding_retrospective_amount = fields.Monetary(
         string="Retrospective From Amount",
         currency_field="currency_id",

@@ -18,6 +18,9 @@ class ResConfigSettings(models.TransientModel):
     onboarding_new_offering_policy = fields.Selection(
         related="company_id.onboarding_new_offering_policy", readonly=False
     )
+    onboarding_require_opportunity = fields.Boolean(
+        related="company_id.onboarding_require_opportunity", readonly=False
+    )
     onboarding_retrospective_amount = fields.Monetary(
         related="company_id.onboarding_retrospective_amount", readonly=False
     )

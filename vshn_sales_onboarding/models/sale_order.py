@@ -2,12 +2,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
+from psycopg2.errors import LockNotAvailable
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.http import request
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
-from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+from .vshn_onboarding_gate_mixin import (
+    BYPASS_CONTEXT_KEY,
+    GATE_BYPASS,
+    as_process,
+    check_process_fields,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -65,17 +72,54 @@ class SaleOrder(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_conversion_fields(vals)
-        return super().create(vals_list)
+        orders = super().create(vals_list)
+        # an order created sent or confirmed has been sent or confirmed
+        done = orders.filtered(lambda order: order.state in ("sent", "sale"))
+        done._check_offer_gate(confirm="sale" in done.mapped("state"))
+        return orders
 
     def write(self, vals):
         self._check_conversion_fields(vals)
-        # Every way of sending a quotation ends here: the send wizard, "mark as
-        # sent", the portal and RPC alike.
+        # Every way of sending or confirming a quotation ends here: the send
+        # wizard, "mark as sent", confirmation, the portal and RPC alike.
         if vals.get("state") == "sent":
-            self.filtered(
-                lambda order: order.state == "draft"
-            )._check_offer_can_be_sent()
-        return super().write(vals)
+            self.filtered(lambda order: order.state == "draft")._check_offer_gate()
+        elif vals.get("state") == "sale":
+            self.filtered(lambda order: order.state != "sale")._check_offer_gate(
+                confirm=True
+            )
+        result = super().write(vals)
+        if vals.get("opportunity_id"):
+            # linking a deal to an order already sent or confirmed sends or
+            # confirms it for that deal
+            linked = self.filtered(lambda order: order.state in ("sent", "sale"))
+            linked._check_offer_gate(confirm=True)
+        return result
+
+    def _check_offer_gate(self, confirm=False):
+        """The offer step's gate, for sending a quotation or confirming it.
+
+        Confirming is the end of the offer step, not a way round it: an order
+        of a deal needs what sending it needs; an order without a deal follows
+        the company's setting. A manager's logged bypass is the only way past.
+        """
+        if self.env.context.get(BYPASS_CONTEXT_KEY) is GATE_BYPASS:
+            return
+        if confirm:
+            without_deal = self.filtered(
+                lambda order: not order.opportunity_id
+                and order.company_id.onboarding_require_opportunity
+            )
+            if without_deal:
+                raise UserError(
+                    self.env._(
+                        "%(orders)s cannot be confirmed: your company confirms only "
+                        "orders of an opportunity (Settings > New orders need an "
+                        "opportunity). Link the opportunity first.",
+                        orders=", ".join(without_deal.mapped("name")),
+                    )
+                )
+        self._check_offer_can_be_sent(confirm=confirm)
 
     def _check_conversion_fields(self, vals):
         check_process_fields(
@@ -89,20 +133,21 @@ class SaleOrder(models.Model):
         )
 
     def action_quotation_send(self):
-        self._check_offer_can_be_sent()
+        self._check_offer_gate()
         return super().action_quotation_send()
 
-    def _check_offer_can_be_sent(self):
+    def _check_offer_can_be_sent(self, confirm=False):
         refusals = []
         for order in self.filtered("opportunity_id"):
             missing = order.opportunity_id._get_offer_send_missing()
             if missing:
                 refusals.append(
                     self.env._(
-                        "%(order)s (%(lead)s) cannot be sent yet. "
+                        "%(order)s (%(lead)s) cannot be %(done)s yet. "
                         "Missing: %(missing)s.",
                         order=order.name,
                         lead=order.opportunity_id.display_name,
+                        done=self.env._("confirmed") if confirm else self.env._("sent"),
                         missing="; ".join(missing),
                     )
                 )
@@ -121,6 +166,7 @@ class SaleOrder(models.Model):
         queues the conversion: it runs shortly after in its own transaction,
         as an internal user, so a failing step never undoes a signature.
         """
+        self._vshn_lock_for_confirmation()
         result = super().action_confirm()
         confirmed = self.filtered(lambda order: order.state == "sale")
         if not self._vshn_confirmed_by_customer():
@@ -128,6 +174,27 @@ class SaleOrder(models.Model):
         else:
             confirmed.sudo()._vshn_queue_conversion()
         return result
+
+    def _vshn_lock_for_confirmation(self):
+        """Hold these orders for this confirmation; a second one is told so."""
+        if not self.ids:
+            return
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM sale_order WHERE id IN %s FOR UPDATE NOWAIT",
+                        tuple(set(self.ids)),
+                    )
+                )
+        except LockNotAvailable as error:
+            raise UserError(
+                self.env._(
+                    "%(orders)s is being confirmed by someone else right now. "
+                    "Reload it in a moment: it will show as confirmed.",
+                    orders=", ".join(self.mapped("name")),
+                )
+            ) from error
 
     def _vshn_confirmed_by_customer(self):
         """Whether a portal or public user confirms, directly or through a route

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 
 from .vshn_onboarding_checklist_template import CHECKLIST_KINDS, EVIDENCES
+from .vshn_onboarding_gate_mixin import check_process_fields
 
 
 class VshnOnboardingChecklistLine(models.Model):
@@ -48,6 +49,20 @@ class VshnOnboardingChecklistLine(models.Model):
                 )
             else:
                 line.is_done = line.state in ("done", "na")
+
+    def write(self, vals):
+        # An item with evidence (e.g. a posted customer invoice) is done when the
+        # evidence is there: neither the evidence nor "done" is written by hand,
+        # and such an item stays on its onboarding's Definition of Done.
+        message = self.env._(
+            "A checklist item's evidence comes from its template and ticks the "
+            "item by itself (e.g. once a customer invoice is posted); it is not "
+            "written, removed or moved by hand."
+        )
+        check_process_fields(self, vals, {"evidence", "is_done"}, message)
+        if self.filtered("evidence"):
+            check_process_fields(self, vals, {"kind", "onboarding_id"}, message)
+        return super().write(vals)
 
     def action_mark_done(self):
         self.filtered(lambda line: not line.evidence).state = "done"

@@ -30,6 +30,8 @@ class VshnOnboardingChecklistTemplate(models.Model):
         "ir.actions.server",
         string="Setup Action",
         domain="[('model_id.model', '=', 'vshn.onboarding')]",
-        help="Run on the onboarding when the onboarding starts, for example a webhook "
-        "that creates the customer in the issue tracker.",
+        groups="base.group_system",
+        help="Run on the onboarding once its start is committed, as the user who "
+        "converted, for example a webhook that creates the customer in the issue "
+        "tracker. Only system administrators link actions: an action may run code.",
     )

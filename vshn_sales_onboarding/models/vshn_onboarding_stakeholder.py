@@ -105,6 +105,11 @@ class VshnOnboardingStakeholder(models.Model):
         )
         changed._vshn_void_lead_reviews()
         result = super().write(vals)
+        if set(HOLDER_FIELDS.values()) & set(vals):
+            # the rules are checked on the line as it was; a line moved to
+            # another holder (a deal team line onto a customer's account team)
+            # must be one the user may write there too
+            self.check_access("write")
         if "user_id" in vals and not self.env.context.get("vshn_onboarding_starting"):
             self._vshn_propagate()
         return result

@@ -1,5 +1,6 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import logging
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
@@ -11,6 +12,8 @@ from odoo.tools import format_date
 
 from .vshn_onboarding import REFERENCE_DAYS
 from .vshn_onboarding_gate_mixin import as_process
+
+_logger = logging.getLogger(__name__)
 
 # Onboardings are created and filled without mail.thread's creation log and
 # tracking: one summary per onboarding says what was started.
@@ -386,14 +389,63 @@ class VshnOnboarding(models.Model):
             )
 
     def _vshn_run_setup_actions(self):
-        """Run the configured setup actions (e.g. webhooks) of the setup items."""
-        lines = self.setup_line_ids.filtered("template_id.action_server_id")
-        for action in lines.template_id.action_server_id:
-            onboardings = lines.filtered(
-                lambda line, action=action: line.template_id.action_server_id == action
-            ).onboarding_id
-            action.with_context(
-                active_model=self._name,
-                active_ids=onboardings.ids,
-                active_id=onboardings[:1].id,
-            ).sudo().run()
+        """Run the setup items' server actions (e.g. webhooks) once committed.
+
+        They reach outside systems, so they run after the conversion's
+        transaction commits (never inside one that may yet roll back or be
+        retried, which would call the outside twice), in a transaction of
+        their own, as the user who converted.
+        """
+        # which action each item runs is the administrators' configuration;
+        # running it is the converting user's
+        lines = self.setup_line_ids.sudo().filtered("template_id.action_server_id")
+        runs = [
+            (
+                action.id,
+                lines.filtered(
+                    lambda line, action=action: line.template_id.action_server_id
+                    == action
+                ).onboarding_id.ids,
+            )
+            for action in lines.template_id.action_server_id
+        ]
+        if not runs:
+            return
+        registry, uid = self.env.registry, self.env.uid
+
+        @self.env.cr.postcommit.add
+        def run_setup_actions():
+            with registry.cursor() as cr:
+                env = api.Environment(cr, uid, {})
+                env["vshn.onboarding"]._vshn_run_setup_actions_now(runs)
+
+    @api.model
+    def _vshn_run_setup_actions_now(self, runs):
+        """Run each (action id, onboarding ids); a failure is noted, not raised."""
+        for action_id, onboarding_ids in runs:
+            action = self.env["ir.actions.server"].browse(action_id).exists()
+            onboardings = self.browse(onboarding_ids).exists()
+            if not action or not onboardings:
+                continue
+            action_name = action.sudo().name  # the name only, for the note
+            try:
+                with self.env.cr.savepoint():
+                    action.with_context(
+                        active_model=self._name,
+                        active_ids=onboardings.ids,
+                        active_id=onboardings[:1].id,
+                    ).run()
+            except Exception as error:  # any failure is reported, none undoes
+                _logger.warning("Setup action %s failed: %s", action_name, error)
+                onboardings.sudo()._message_log_batch(
+                    bodies={
+                        onboarding.id: self.env._(
+                            "The setup action %(action)s failed: %(error)s. Do "
+                            "that setup item by hand, or fix the action and run "
+                            "it from the Action menu.",
+                            action=action_name,
+                            error=error,
+                        )
+                        for onboarding in onboardings
+                    }
+                )

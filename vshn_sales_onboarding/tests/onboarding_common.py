@@ -1,14 +1,54 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
+from odoo import Command, fields
 
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_gate_mixin import (
     BYPASS_CONTEXT_KEY,
     GATE_BYPASS,
+    as_process,
 )
 
 from .common import OnboardingCommon
+
+# what a deal's team has done by the time its offer goes out
+OFFER_READY_VALUES = {
+    "qualification_problem": "Their platform is down every weekend.",
+    "qualification_scale": "medium",
+    "qualification_opportunity": "yes",
+    "solution_design": "<p>Two clusters, GitOps, 24/7 SLA.</p>",
+    "customer_timeline": "Live by March",
+    "delivery_timeline": "6 weeks from kickoff",
+    "sla_not_needed": True,
+    "framework_not_needed": True,
+}
+
+
+def make_offer_ready(leads, architect, project_manager):
+    """Meet every gate up to sending the offer, as the deal's team would.
+
+    The Solution Architecture meeting is held (a calendar event) and the two
+    reviews recorded, for all leads at once: fixtures, not the subject.
+    """
+    leads.write({"solution_architect_id": architect.id})
+    leads.write({"project_manager_id": project_manager.id})
+    for lead in leads.filtered(lambda lead: not lead.qualification_contact_id):
+        lead.qualification_contact_id = lead.partner_id
+    leads.write(OFFER_READY_VALUES)
+    leads.env["calendar.event"].create(
+        [{"name": "Solution Architecture", "opportunity_id": lead.id} for lead in leads]
+    )
+    now = fields.Datetime.now()
+    as_process(leads).write(
+        {
+            "offer_reviewed_by_id": architect.id,
+            "offer_reviewed_date": now,
+            "timeline_confirmed_by_id": project_manager.id,
+            "timeline_confirmed_date": now,
+        }
+    )
+    return leads
+
 
 STAGE_KEYS = (
     "handover",
@@ -177,6 +217,7 @@ class OnboardingOrderCommon(OnboardingCommon):
                     "offering_type": offering_type,
                 }
             )
+            make_offer_ready(lead, cls.user_tsm, cls.user_pm)
         return (
             cls.env["sale.order"]
             .with_user(user)
@@ -219,3 +260,22 @@ class OnboardingOrderCommon(OnboardingCommon):
         )
         onboarding.order_ids.sudo()._create_invoices().action_post()
         onboarding.invalidate_recordset()
+
+    def _break_introduction_for(self, customer_name):
+        """Make the conversion fail for one customer: its introduction, sent at
+        once, cannot be rendered (a step inside the conversion's transaction)."""
+        self.env.company.onboarding_intro_auto_send = True
+        self.env.ref("vshn_sales_onboarding.mail_template_introduction").subject = (
+            f"{{{{ object.partner_id.name == {customer_name!r} "
+            "and object.no_such_field or 'Welcome' }}"
+        )
+
+    def _run_after_commit(self):
+        """Run what the transaction left for after its commit, as Odoo does once
+        it commits (the test's data is seen through the test cursor)."""
+        self.registry.enter_test_mode(self.cr)
+        try:
+            self.env.cr.postcommit.run()
+        finally:
+            self.registry.leave_test_mode()
+        self.env.invalidate_all()

@@ -3,7 +3,7 @@
 import logging
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -12,7 +12,7 @@ from odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_gate_mixin import 
     GATE_BYPASS,
 )
 
-from .onboarding_common import OnboardingOrderCommon
+from .onboarding_common import OnboardingOrderCommon, make_offer_ready
 
 _logger = logging.getLogger(__name__)
 
@@ -151,20 +151,8 @@ class TestConversion(OnboardingOrderCommon):
 
     def test_batch_is_atomic(self):
         leads = self._create_won_deals(3, prefix="Atomic")
-        failing = leads[1].order_ids
-        action = self.env["ir.actions.server"].create(
-            {
-                "name": "Fail for one order",
-                "model_id": self.env["ir.model"]._get_id("vshn.onboarding"),
-                "state": "code",
-                "code": f"if {failing.id} in records.order_ids.ids:\n"
-                "    raise UserError('tracker down')",
-            }
-        )
-        self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker").write(
-            {"action_server_id": action.id}
-        )
-        with self.assertRaisesMessage(UserError, "tracker down"):
+        self._break_introduction_for(leads[1].partner_id.name)
+        with self.assertRaisesMessage(UserError, "no_such_field"):
             leads.with_user(self.user_salesman).action_convert_to_customer()
         self.env.invalidate_all()
         orders = leads.order_ids
@@ -203,7 +191,8 @@ class TestConversion(OnboardingOrderCommon):
                 "model_id": self.env["ir.model"]._get_id("vshn.onboarding"),
                 "state": "code",
                 "code": "records.setup_line_ids.filtered("
-                "lambda line: line.template_id.action_server_id).write("
+                "lambda line: line.template_id == env.ref("
+                "'vshn_sales_onboarding.checklist_setup_issue_tracker')).write("
                 "{'state': 'done', 'link': 'https://tracker.example/ACME'})",
             }
         )
@@ -215,8 +204,50 @@ class TestConversion(OnboardingOrderCommon):
         line = lead.order_ids.onboarding_id.setup_line_ids.filtered(
             "template_id.action_server_id"
         )
+        # nothing reaches outside before the conversion is committed ...
+        self.assertEqual(line.state, "todo")
+        # ... then the action runs once, as the user who converted
+        self._run_after_commit()
         self.assertEqual(line.state, "done")
         self.assertEqual(line.link, "https://tracker.example/ACME")
+        self.assertEqual(line.write_uid, self.user_salesman)
+        self.env.cr.postcommit.run()  # nothing left to run twice
+        self.assertEqual(
+            len(line.onboarding_id.message_ids.filtered(lambda m: "failed" in m.body)),
+            0,
+        )
+
+    def test_failing_setup_action_is_noted_not_undone(self):
+        """An outside system that fails leaves the onboarding started, with a note."""
+        action = self.env["ir.actions.server"].create(
+            {
+                "name": "Create in tracker",
+                "model_id": self.env["ir.model"]._get_id("vshn.onboarding"),
+                "state": "code",
+                "code": "raise UserError('tracker down')",
+            }
+        )
+        self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker").write(
+            {"action_server_id": action.id}
+        )
+        lead = self._create_won_deals(1, prefix="Down")
+        lead.with_user(self.user_salesman).action_convert_to_customer()
+        onboarding = lead.order_ids.onboarding_id
+        with mute_logger(
+            "odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_start"
+        ):
+            self._run_after_commit()
+        self.assertTrue(onboarding.exists())
+        self.assertIn("tracker down", onboarding.message_ids[0].body)
+
+    def test_only_administrators_link_setup_actions(self):
+        template = self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker")
+        self.assertNotIn(
+            "action_server_id",
+            template.with_user(self.user_manager).fields_get(),
+        )
+        with self.assertRaises(AccessError):
+            template.with_user(self.user_manager).write({"action_server_id": False})
 
     def test_auto_send_introduction(self):
         self.env.company.onboarding_intro_auto_send = True
@@ -246,7 +277,8 @@ class TestConversion(OnboardingOrderCommon):
         self.assertEqual(lead.order_ids.onboarding_stage_id, self.stages["handover"])
         self.assertEqual(lead.order_ids.onboarding_id.lead_id, lead)
 
-    def test_confirm_converts_and_wins(self):
+    def test_confirm_needs_the_offer_gate_then_converts_and_wins(self):
+        """Confirming ends the offer step: it is no way round the pipeline."""
         partner = self.env["res.partner"].create(
             {"name": "Confirm AG", "is_company": True}
         )
@@ -260,6 +292,11 @@ class TestConversion(OnboardingOrderCommon):
                 "order_line": [Command.create({"product_id": self.product.id})],
             }
         )
+        with self.assertRaisesMessage(UserError, "cannot be confirmed yet"):
+            order.with_user(self.user_manager).action_confirm()
+        self.assertEqual(order.state, "draft")
+        self.assertFalse(order.onboarding_conversion)
+        make_offer_ready(lead, self.user_tsm, self.user_pm)
         order.action_confirm()
         self.assertEqual(partner.customer_status, "onboarding")
         self.assertEqual(order.onboarding_conversion, "done")
@@ -338,18 +375,7 @@ class TestConversion(OnboardingOrderCommon):
         self.assertEqual(
             set(leads.order_ids.mapped("onboarding_conversion")), {"pending"}
         )
-        action = self.env["ir.actions.server"].create(
-            {
-                "name": "Fail for one order",
-                "model_id": self.env["ir.model"]._get_id("vshn.onboarding"),
-                "state": "code",
-                "code": f"if {bad.id} in records.order_ids.ids:\n"
-                "    raise UserError('tracker down')",
-            }
-        )
-        self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker").write(
-            {"action_server_id": action.id}
-        )
+        self._break_introduction_for(bad.partner_id.name)
         self.env.ref(
             "vshn_sales_onboarding.ir_cron_convert_confirmed_orders"
         ).method_direct_trigger()
@@ -359,9 +385,9 @@ class TestConversion(OnboardingOrderCommon):
         self.assertEqual(bad.onboarding_conversion, "failed")
         self.assertFalse(bad.onboarding_id)
         self.assertEqual(bad.state, "sale")
-        self.assertIn("tracker down", bad.message_ids[0].body)
+        self.assertIn("no_such_field", bad.message_ids[0].body)
         # "Start Onboarding" once the cause is fixed
-        action.code = "pass"
+        self.env.company.onboarding_intro_auto_send = False
         bad.with_user(self.user_manager).action_convert_to_customer()
         self.assertEqual(bad.onboarding_conversion, "done")
         self.assertTrue(bad.onboarding_id)

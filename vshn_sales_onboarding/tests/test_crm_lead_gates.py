@@ -176,6 +176,9 @@ class TestCrmLeadGates(OnboardingCrmCommon):
             ValidationError, "a confirmed or signed quotation"
         ):
             lead.action_set_won()
+        self._qualify(lead)
+        self._design(lead)
+        self._review_offer(lead)
         quotation = self._quotation(lead)
         quotation.sudo().action_confirm()
         lead.action_set_won()

@@ -398,8 +398,11 @@ class TestOnboarding(OnboardingOrderCommon):
         self.assertEqual(light.service_manager_id, self.user_sm)
         self.assertEqual(light.account_manager_id, self.user_salesman)
         self.assertEqual(self._get_holder(light, "tsm"), self.user_tsm)
-        # the deal roles of the first deal stay with the first onboarding
-        self.assertFalse(self._get_holder(light, "solution_architect"))
+        # the deal roles come from the deal that started it
+        self.assertEqual(
+            self._get_holder(light, "solution_architect"),
+            second.opportunity_id.solution_architect_id,
+        )
 
     # Customer status ----------------------------------------------------
 

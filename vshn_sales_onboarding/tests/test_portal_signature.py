@@ -119,18 +119,8 @@ class TestPortalSignature(HttpCase, OnboardingOrderCommon):
         self.assertEqual(onboarding.order_ids, order)
 
     @mute_logger(CONVERSION_LOGGER)
-    def test_failing_setup_does_not_undo_the_signature(self):
-        action = self.env["ir.actions.server"].create(
-            {
-                "name": "Create in the issue tracker",
-                "model_id": self.env["ir.model"]._get_id("vshn.onboarding"),
-                "state": "code",
-                "code": "raise UserError('issue tracker unreachable')",
-            }
-        )
-        self.env.ref("vshn_sales_onboarding.checklist_setup_issue_tracker").write(
-            {"action_server_id": action.id}
-        )
+    def test_failing_conversion_does_not_undo_the_signature(self):
+        self._break_introduction_for(self.customer.name)
         order = self._sent_quotation()
         # what the portal's accept route does, as the customer
         order_sudo = order.with_user(self.user_portal).sudo()
@@ -156,12 +146,12 @@ class TestPortalSignature(HttpCase, OnboardingOrderCommon):
         self.assertFalse(self.customer.customer_reference)
         note = order.message_ids[0]
         self.assertIn("conversion failed", note.body)
-        self.assertIn("issue tracker unreachable", note.body)
+        self.assertIn("no_such_field", note.body)
         # a failed conversion is not retried by itself ...
         self._run_cron()
         self.assertEqual(order.onboarding_conversion, "failed")
         # ... but with Start Onboarding once the cause is fixed
-        action.code = "pass"
+        self.env.company.onboarding_intro_auto_send = False
         order.with_user(self.user_salesman).action_convert_to_customer()
         self.assertEqual(order.onboarding_conversion, "done")
         self.assertTrue(order.onboarding_id)

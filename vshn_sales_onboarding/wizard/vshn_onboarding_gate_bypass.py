@@ -40,7 +40,10 @@ class VshnOnboardingGateBypass(models.TransientModel):
             ids = literal_eval(self.res_ids or "[]")
         except (ValueError, SyntaxError):
             ids = None
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        # bool is an int to Python, not an id to PostgreSQL
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
             raise UserError(
                 self.env._(
                     "The records to move must be a list of ids, not %(ids)s.",
@@ -71,5 +74,12 @@ class VshnOnboardingGateBypass(models.TransientModel):
         stage = self._get_target_stage()
         if not stage:
             raise UserError(self.env._("Choose the stage to move the records to."))
+        if not records:
+            raise UserError(
+                self.env._(
+                    "None of the records to move exists (any more): %(ids)s.",
+                    ids=self.res_ids,
+                )
+            )
         records._bypass_stage_gate(stage, self.reason)
         return {"type": "ir.actions.act_window_close"}
