@@ -10,7 +10,9 @@ from .vshn_onboarding_gate_mixin import (
     MANAGER_GROUP,
     PROCESS_CONTEXT_KEY,
     PROCESS_TOKEN,
+    check_record_ids,
 )
+from .vshn_onboarding_stakeholder_mixin import role_user_field
 
 STEP_ORDER = [step for step, _label in SALES_STEPS]
 OFFERING_TYPES = [
@@ -54,43 +56,10 @@ class CrmLead(models.Model):
     stakeholder_ids = fields.One2many(
         "vshn.onboarding.stakeholder", "lead_id", string="Deal Team"
     )
-    solution_architect_id = fields.Many2one(
-        "res.users",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        tracking=True,
-        domain="[('share', '=', False)]",
-    )
-    project_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        tracking=True,
-        domain="[('share', '=', False)]",
-    )
-    account_manager_id = fields.Many2one(
-        "res.users",
-        string="(Key) Account Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        tracking=True,
-        domain="[('share', '=', False)]",
-    )
-    inside_sales_id = fields.Many2one(
-        "res.users",
-        string="Inside Sales",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        domain="[('share', '=', False)]",
-    )
+    solution_architect_id = role_user_field(tracking=True)
+    project_manager_id = role_user_field(tracking=True)
+    account_manager_id = role_user_field("(Key) Account Manager", tracking=True)
+    inside_sales_id = role_user_field("Inside Sales")
 
     # Segment and complexity, defaulted from the customer
     segment_id = fields.Many2one(
@@ -474,6 +443,18 @@ class CrmLead(models.Model):
             )._check_lost_is_documented({}, already_lost=True)
         return result
 
+    @api.constrains("onboarding_owner_id")
+    def _check_onboarding_owner_is_internal(self):
+        for lead in self.filtered(lambda lead: lead.onboarding_owner_id.share):
+            raise ValidationError(
+                self.env._(
+                    "%(lead)s: the onboarding owner %(user)s is a portal user; "
+                    "onboardings are owned by internal users.",
+                    lead=lead.display_name,
+                    user=lead.onboarding_owner_id.name,
+                )
+            )
+
     def _check_process_fields(self, vals):
         """Refuse values for fields that only the process itself writes."""
         if self.env.context.get(PROCESS_CONTEXT_KEY) is PROCESS_TOKEN:
@@ -581,6 +562,7 @@ class CrmLead(models.Model):
         Four eyes: the deal's salesperson never reviews their own offer, even
         as the role holder or a manager.
         """
+        check_record_ids(self)
         role_name = self._fields[role_field]._description_string(self.env)
         for lead in self:
             lead._check_role_holder(lead[role_field], role_name)
@@ -719,6 +701,7 @@ class CrmLeadConversion(models.Model):
 
     def action_convert_to_customer(self):
         """Convert the customers of won opportunities (server action, button)."""
+        check_record_ids(self)
         not_won = self.filtered(lambda lead: not (lead.active and lead.stage_id.is_won))
         if not_won:
             raise UserError(

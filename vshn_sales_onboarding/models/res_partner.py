@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+from .vshn_onboarding_stakeholder_mixin import role_user_field
 
 COMPLEXITY_LEVELS = [("high", "High"), ("moderate", "Moderate"), ("low", "Low")]
 CUSTOMER_STATUSES = [
@@ -67,39 +68,12 @@ class ResPartner(models.Model):
         string="Account Team",
         groups="base.group_user",
     )
-    account_manager_id = fields.Many2one(
-        "res.users",
-        string="(Key) Account Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        groups="base.group_user",
+    account_manager_id = role_user_field(
+        "(Key) Account Manager", groups="base.group_user"
     )
-    csm_id = fields.Many2one(
-        "res.users",
-        string="Customer Success Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        groups="base.group_user",
-    )
-    service_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        groups="base.group_user",
-    )
-    tsm_id = fields.Many2one(
-        "res.users",
-        string="Technical Service Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        groups="base.group_user",
-    )
+    csm_id = role_user_field("Customer Success Manager", groups="base.group_user")
+    service_manager_id = role_user_field(groups="base.group_user")
+    tsm_id = role_user_field("Technical Service Manager", groups="base.group_user")
     can_edit_account_team = fields.Boolean(compute="_compute_can_edit_account_team")
     onboarding_ids = fields.One2many(
         "vshn.onboarding", "partner_id", string="Onboardings", groups="base.group_user"
@@ -125,6 +99,15 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_process_fields(
+            self,
+            vals,
+            {"onboarding_introduced_date"},
+            self.env._(
+                "The date a customer was introduced to its account team is "
+                "recorded by the introduction itself, once."
+            ),
+        )
         for partner in self:
             if partner.commercial_partner_id != partner:
                 partner._check_customer_reference(vals, partner.commercial_partner_id)

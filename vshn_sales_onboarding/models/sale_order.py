@@ -14,9 +14,14 @@ from .vshn_onboarding_gate_mixin import (
     GATE_BYPASS,
     as_process,
     check_process_fields,
+    check_record_ids,
 )
 
 _logger = logging.getLogger(__name__)
+
+# Set by action_confirm only: confirming is more than writing the state (the
+# customer is converted), so a bare write of the confirmed state is refused.
+_CONFIRMING = object()
 
 CONVERSION_STATES = [
     ("pending", "Queued"),
@@ -85,9 +90,20 @@ class SaleOrder(models.Model):
         if vals.get("state") == "sent":
             self.filtered(lambda order: order.state == "draft")._check_offer_gate()
         elif vals.get("state") == "sale":
-            self.filtered(lambda order: order.state != "sale")._check_offer_gate(
-                confirm=True
-            )
+            to_confirm = self.filtered(lambda order: order.state != "sale")
+            if (
+                to_confirm
+                and self.env.context.get("vshn_confirming") is not _CONFIRMING
+            ):
+                raise UserError(
+                    self.env._(
+                        "%(orders)s: a quotation is confirmed with Confirm (or the "
+                        "customer's signature), which also converts the customer; "
+                        "its state is not written directly.",
+                        orders=", ".join(to_confirm.mapped("name")),
+                    )
+                )
+            to_confirm._check_offer_gate(confirm=True)
         result = super().write(vals)
         if vals.get("opportunity_id"):
             # linking a deal to an order already sent or confirmed sends or
@@ -167,7 +183,9 @@ class SaleOrder(models.Model):
         as an internal user, so a failing step never undoes a signature.
         """
         self._vshn_lock_for_confirmation()
-        result = super().action_confirm()
+        result = super(
+            SaleOrder, self.with_context(vshn_confirming=_CONFIRMING)
+        ).action_confirm()
         confirmed = self.filtered(lambda order: order.state == "sale")
         if not self._vshn_confirmed_by_customer():
             confirmed._vshn_win_and_convert()
@@ -259,7 +277,9 @@ class SaleOrder(models.Model):
         orders._vshn_check_can_convert()
         if orders:
             # a second session converting the same orders waits here, then
-            # finds them converted
+            # finds them converted (its transaction, repeatable read, fails
+            # with a serialization error when the first commits: the server
+            # retries the request, and the retry finds them converted)
             self.env.cr.execute(
                 SQL(
                     "SELECT id FROM sale_order WHERE id IN %s FOR UPDATE",
@@ -356,6 +376,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------
 
     def action_convert_to_customer(self):
+        check_record_ids(self)
         return self._vshn_convert_to_customer()
 
     def action_view_onboarding(self):

@@ -7,7 +7,12 @@ from odoo.exceptions import UserError, ValidationError
 
 from .crm_lead import OFFERING_TYPES
 from .res_partner import COMPLEXITY_LEVELS
-from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+from .vshn_onboarding_gate_mixin import (
+    as_process,
+    check_process_fields,
+    check_record_ids,
+)
+from .vshn_onboarding_stakeholder_mixin import role_user_field
 
 ONBOARDING_KINDS = [
     ("full", "Full"),
@@ -146,38 +151,10 @@ class VshnOnboarding(models.Model):
     stakeholder_ids = fields.One2many(
         "vshn.onboarding.stakeholder", "onboarding_id", string="Stakeholders"
     )
-    account_manager_id = fields.Many2one(
-        "res.users",
-        string="(Key) Account Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        domain="[('share', '=', False)]",
-    )
-    csm_id = fields.Many2one(
-        "res.users",
-        string="Customer Success Manager",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        index="btree_not_null",
-        domain="[('share', '=', False)]",
-    )
-    service_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        domain="[('share', '=', False)]",
-    )
-    project_manager_id = fields.Many2one(
-        "res.users",
-        compute="_compute_role_fields",
-        inverse="_inverse_role_fields",
-        store=True,
-        domain="[('share', '=', False)]",
-    )
+    account_manager_id = role_user_field("(Key) Account Manager")
+    csm_id = role_user_field("Customer Success Manager")
+    service_manager_id = role_user_field()
+    project_manager_id = role_user_field()
     team_user_ids = fields.Many2many(
         "res.users",
         string="Main Roles",
@@ -366,6 +343,18 @@ class VshnOnboarding(models.Model):
             for key in ("handover", "kickoff", "retrospective")
         }
 
+    @api.constrains("user_id")
+    def _check_owner_is_internal(self):
+        for onboarding in self.filtered(lambda onboarding: onboarding.user_id.share):
+            raise ValidationError(
+                self.env._(
+                    "%(onboarding)s: its owner %(user)s is a portal user; an "
+                    "onboarding is owned by an internal user.",
+                    onboarding=onboarding.display_name,
+                    user=onboarding.user_id.name,
+                )
+            )
+
     @api.constrains("date_start", "date_end_planned", "kickoff_date")
     def _check_dates(self):
         for onboarding in self:
@@ -514,6 +503,7 @@ class VshnOnboarding(models.Model):
         }
 
     def action_initialize(self):
+        check_record_ids(self)
         self.filtered(lambda onboarding: not onboarding.initialized)._initialize()
         return True
 

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.models import NewId
 
 # Only Python code holding this object can skip a gate: a JSON-RPC caller can put
 # any key in its context, but it cannot put this object there.
@@ -37,6 +38,51 @@ def check_process_fields(records, vals, field_names, message):
                 ),
             )
         )
+
+
+def check_record_ids(records):
+    """Refuse ids that are no record ids: an RPC caller may send anything."""
+    bad = [
+        record_id
+        for record_id in records._ids
+        if not isinstance(record_id, NewId)
+        and (not isinstance(record_id, int) or isinstance(record_id, bool))
+    ]
+    if bad:
+        raise UserError(
+            records.env._(
+                "%(model)s: %(ids)s are not record ids.",
+                model=records._description,
+                ids=", ".join(repr(record_id) for record_id in bad),
+            )
+        )
+
+
+def check_relational_values(records, vals):
+    """Refuse a many2one value that is no record id (a name, a dict, True)."""
+    for name, value in vals.items():
+        field = records._fields.get(name)
+        if (
+            field is not None
+            and field.type == "many2one"
+            and value not in (False, None)
+            and (not isinstance(value, int) or isinstance(value, bool))
+            # a record of the field's model, as Odoo's own code writes (crm's
+            # merge): no RPC caller can send one
+            and not (
+                isinstance(value, models.BaseModel)
+                and value._name == field.comodel_name
+                and len(value) <= 1
+            )
+        ):
+            raise UserError(
+                records.env._(
+                    "%(field)s of %(model)s takes the id of a record, not %(value)s.",
+                    field=field._description_string(records.env),
+                    model=records._description,
+                    value=repr(value)[:80],
+                )
+            )
 
 
 class VshnOnboardingGateMixin(models.AbstractModel):
@@ -94,6 +140,8 @@ class VshnOnboardingGateMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_relational_values(self, vals)
         records = super().create(vals_list)
         if not records._gate_is_bypassed():
             empty_stage = self.env[self._fields[self._gate_stage_field].comodel_name]
@@ -101,6 +149,8 @@ class VshnOnboardingGateMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
+        check_record_ids(self)
+        check_relational_values(self, vals)
         field = self._gate_stage_field
         if self._gate_is_bypassed() or not (
             self._get_gate_trigger_fields() & set(vals)

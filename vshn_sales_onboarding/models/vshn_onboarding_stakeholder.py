@@ -77,6 +77,18 @@ class VshnOnboardingStakeholder(models.Model):
                 line.lead_id.company_id or line.onboarding_id.company_id or False
             )
 
+    @api.constrains("user_id")
+    def _check_user_is_internal(self):
+        for line in self.filtered(lambda line: line.user_id.share):
+            raise ValidationError(
+                self.env._(
+                    "%(user)s is a portal user: only internal users hold the role "
+                    "%(role)s.",
+                    user=line.user_id.name,
+                    role=line.role_id.name,
+                )
+            )
+
     @api.constrains("customer_id")
     def _check_customer_is_commercial(self):
         for line in self.filtered("customer_id"):

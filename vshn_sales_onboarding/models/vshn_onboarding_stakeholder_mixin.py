@@ -2,9 +2,27 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from .vshn_onboarding_stakeholder import HOLDER_FIELDS
+
+
+def role_user_field(string=None, **kwargs):
+    """A column that shows, and sets, the holder of one role (``_role_fields``).
+
+    Stored and indexed, so lists, pivots, kanbans and record rules group and
+    filter on it; the stakeholder lines stay the truth.
+    """
+    return fields.Many2one(
+        "res.users",
+        string=string,
+        compute="_compute_role_fields",
+        inverse="_inverse_role_fields",
+        store=True,
+        index="btree_not_null",
+        domain="[('share', '=', False)]",
+        **kwargs,
+    )
 
 
 class VshnOnboardingStakeholderMixin(models.AbstractModel):

@@ -353,7 +353,10 @@ class VshnOnboarding(models.Model):
                 )
                 for activity in digest["activities"]
             ]
+            # from OdooBot: the converting user may have no e-mail address,
+            # and a customer's confirmation converts as a scheduled action
             self.env["mail.thread"].message_notify(
+                author_id=self.env.ref("base.partner_root").id,
                 partner_ids=user.partner_id.ids,
                 subject=self.env._("New onboardings: what is yours"),
                 body=Markup("<ul>%s</ul>")
@@ -384,7 +387,7 @@ class VshnOnboarding(models.Model):
             )
         if to_introduce:
             # the introduction is the customer's, whoever started the onboarding
-            to_introduce.partner_id.sudo().write(
+            as_process(to_introduce.partner_id.sudo()).write(
                 {"onboarding_introduced_date": fields.Date.context_today(self)}
             )
 
