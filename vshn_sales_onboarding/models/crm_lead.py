@@ -11,6 +11,7 @@ from .vshn_onboarding_gate_mixin import (
     PROCESS_CONTEXT_KEY,
     PROCESS_TOKEN,
     check_record_ids,
+    check_relational_values,
 )
 from .vshn_onboarding_stakeholder_mixin import role_user_field
 
@@ -420,6 +421,7 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            check_relational_values(self, vals)
             self._check_process_fields(vals)
         leads = super().create(vals_list)
         # an opportunity imported as lost is held to the same rule as one lost now
@@ -431,6 +433,9 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        # before crm's own write, which reads the values first
+        check_record_ids(self)
+        check_relational_values(self, vals)
         self._check_process_fields(vals)
         if "active" in vals and not vals["active"]:
             self._check_lost_is_documented(vals)
@@ -668,8 +673,11 @@ class CrmLead(models.Model):
         )
 
     def merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True):
-        # merging deletes the other deals: only who may delete them may merge
-        if auto_unlink:
+        # Merging deletes the other deals (crm does it as superuser): a
+        # salesperson may merge their own deals, as in stock Odoo; anyone
+        # else, a role holder say, only deals they may delete.
+        owns_all = all(lead.user_id == self.env.user for lead in self)
+        if auto_unlink and not (self.env.su or owns_all):
             self.check_access("unlink")
         return super().merge_opportunity(
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink

@@ -77,8 +77,10 @@ def check_relational_values(records, vals):
         ):
             raise UserError(
                 records.env._(
-                    "%(field)s of %(model)s takes the id of a record, not %(value)s.",
+                    "%(field)s (%(name)s) of %(model)s takes the id of a record, "
+                    "not %(value)s.",
                     field=field._description_string(records.env),
+                    name=name,
                     model=records._description,
                     value=repr(value)[:80],
                 )

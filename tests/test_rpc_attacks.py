@@ -1,0 +1,1907 @@
+"""The gates and access rules hold for real users over JSON-RPC.
+
+Run by setup/test.sh against the served demo database, but independent of the
+demo story: the users, customers, deals and orders are created here, as admin
+over RPC, with unique names. Every user works in a ``requests.Session`` of their
+own (``/web/session/authenticate`` then ``/web/dataset/call_kw``), as a browser
+or an integration would.
+
+Each attack: the user tries; the call must return a JSON-RPC error that is a
+clear Odoo error naming the problem (never a crash such as AttributeError,
+KeyError or a database error); then admin reads back that nothing changed.
+The bad-input sweep at the end does the same for malformed calls.
+"""
+
+import datetime
+import itertools
+import uuid
+
+import pytest
+import requests
+
+TIMEOUT = 60
+PASSWORD = "Rpc-Attack-Test-2026"
+UNKNOWN_ID = 999_999_999
+CLEAR_ERRORS = {
+    "odoo.exceptions.UserError",
+    "odoo.exceptions.ValidationError",
+    "odoo.exceptions.AccessError",
+    "odoo.exceptions.MissingError",
+}
+# what a malformed call must never end in
+CRASHES = ("AttributeError", "KeyError", "TypeError", "IndexError", "psycopg2")
+# Odoo's own refusal of a value a field cannot hold ("Wrong value for
+# crm.lead.type: 'bogus'") names the field and the value: clear enough
+WRONG_VALUE = "builtins.ValueError"
+
+GROUPS = {
+    "sales": "vshn_sales_onboarding.group_onboarding_user",
+    "sales2": "vshn_sales_onboarding.group_onboarding_user",
+    "manager": "vshn_sales_onboarding.group_onboarding_manager",
+    "finance": "vshn_sales_onboarding.group_onboarding_finance",
+    "plain": "sales_team.group_sale_salesman",
+    "portal": "base.group_portal",
+}
+
+
+# ----------------------------------------------------------------------
+# JSON-RPC client
+# ----------------------------------------------------------------------
+
+
+class RpcError(Exception):
+    """A JSON-RPC error answer: ``name`` is the exception's class path."""
+
+    def __init__(self, error):
+        self.error = error
+        data = error.get("data") or {}
+        self.name = data.get("name", "")
+        self.message = data.get("message") or error.get("message", "")
+        super().__init__(f"{self.name}: {self.message}")
+
+
+class Rpc:
+    """One user's session, as the web client holds it."""
+
+    _request_ids = itertools.count(1)
+
+    def __init__(self, url, db, login, password):
+        self.url = url
+        self.login = login
+        self.session = requests.Session()
+        info = self._post(
+            "/web/session/authenticate",
+            {"db": db, "login": login, "password": password},
+        )
+        self.uid = info["uid"]
+        assert self.uid, f"{login} could not log in"
+
+    def _post(self, path, params):
+        response = self.session.post(
+            f"{self.url}{path}",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": next(self._request_ids),
+                "params": params,
+            },
+            timeout=TIMEOUT,
+        )
+        response.raise_for_status()
+        body = response.json()
+        if "error" in body:
+            raise RpcError(body["error"])
+        return body["result"]
+
+    def call(self, model, method, *args, **kwargs):
+        return self._post(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def attempt(self, model, method, *args, **kwargs):
+        """The error the call ends in; fails the test if the call succeeds."""
+        try:
+            result = self.call(model, method, *args, **kwargs)
+        except RpcError as error:
+            return error
+        pytest.fail(
+            f"{self.login} was allowed {model}.{method}{tuple(args)} {kwargs or ''}"
+            f" -> {result!r}"
+        )
+
+    # helpers for admin's set-up and read-backs
+    def create(self, model, vals, **context):
+        return self.call(model, "create", vals, context=context)
+
+    def read(self, model, ids, fields):
+        """Records as a list of dicts in id order, archived ones included."""
+        ids = [ids] if isinstance(ids, int) else ids
+        rows = self.call(model, "read", ids, fields, context={"active_test": False})
+        return sorted(rows, key=lambda row: row["id"])
+
+    def read_one(self, model, record_id, fields):
+        return self.read(model, [record_id], fields)[0]
+
+    def search(self, model, domain, **kwargs):
+        return self.call(
+            model, "search", domain, context={"active_test": False}, **kwargs
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            fields=["res_id"],
+        )
+        assert rows, f"no record {xmlid}"
+        return rows[0]["res_id"]
+
+
+def m2o_id(value):
+    return value[0] if value else False
+
+
+def records(model, ids, fields):
+    return model, [("id", "in", ids)], fields
+
+
+def named(model, name, field="name"):
+    return model, [(field, "=", name)], [field]
+
+
+def snapshot(admin, watch):
+    """What ``watch`` (model, domain, fields) reads as admin, archived included."""
+    model, domain, fields = watch
+    return admin.call(
+        model,
+        "search_read",
+        domain,
+        fields=fields,
+        order="id",
+        context={"active_test": False},
+    )
+
+
+def assert_clear(error, *fragments, names=CLEAR_ERRORS):
+    """``error`` is a clear Odoo error whose message names each fragment."""
+    assert not any(
+        crash in error.name for crash in CRASHES
+    ), f"crashed instead of refusing clearly: {error}"
+    assert error.name in names, f"not a clear Odoo error: {error}"
+    message = error.message.lower()
+    for fragment in fragments:
+        assert fragment.lower() in message, f"{fragment!r} not named in: {error}"
+
+
+# ----------------------------------------------------------------------
+# Users and records, created once per module as admin
+# ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def admin(server_url, server_db):
+    return Rpc(server_url, server_db, "admin", "admin")
+
+
+@pytest.fixture(scope="module")
+def tag():
+    return uuid.uuid4().hex[:8]
+
+
+class World:
+    """The ids of what the tests work on, all created for this run."""
+
+
+@pytest.fixture(scope="module")
+def world(admin, tag):
+    w = World()
+    w.tag = tag
+    ref = admin.ref
+    w.stage_core_won = ref("crm.stage_lead4")
+    w.stage_qualify = ref("vshn_sales_onboarding.crm_stage_contact_qualify")
+    w.stage_offer = ref("vshn_sales_onboarding.crm_stage_offer")
+    w.stage_review = ref("vshn_sales_onboarding.crm_stage_customer_review")
+    w.stage_won = ref("vshn_sales_onboarding.crm_stage_won")
+    w.onb_stage_done = ref("vshn_sales_onboarding.vshn_onboarding_stage_done")
+    w.role_csm = ref("vshn_sales_onboarding.vshn_onboarding_role_csm")
+    w.role_sm = ref("vshn_sales_onboarding.vshn_onboarding_role_service_manager")
+    w.role_sa = ref("vshn_sales_onboarding.vshn_onboarding_role_solution_architect")
+    w.main_company = admin.read_one("res.users", admin.uid, ["company_id"])[
+        "company_id"
+    ][0]
+    w.other_company = admin.create("res.company", {"name": f"RPC Other Co {tag}"})
+    both_companies = {"allowed_company_ids": [w.main_company, w.other_company]}
+
+    # users, one per kind, with a password to log in over JSON-RPC (the portal
+    # user is created with its customer below)
+    w.users = {
+        key: admin.create(
+            "res.users",
+            {
+                "name": f"RPC {key} {tag}",
+                "login": f"rpc_{key}_{tag}",
+                "password": PASSWORD,
+                "email": f"rpc_{key}_{tag}@example.com",
+                "groups_id": [(6, 0, [ref(xmlid)])],
+            },
+        )
+        for key, xmlid in GROUPS.items()
+        if key != "portal"
+    }
+    w.user_other_company = admin.create(
+        "res.users",
+        {
+            "name": f"RPC other company {tag}",
+            "login": f"rpc_other_{tag}",
+            "password": PASSWORD,
+            "company_id": w.other_company,
+            "company_ids": [(6, 0, [w.other_company])],
+            "groups_id": [(6, 0, [ref(GROUPS["sales"])])],
+        },
+        **both_companies,
+    )
+
+    product = admin.create(
+        "product.template",
+        {
+            "name": f"RPC Managed Service {tag}",
+            "type": "service",
+            "invoice_policy": "order",
+            "list_price": 1000.0,
+        },
+    )
+    w.product = admin.read_one("product.template", product, ["product_variant_id"])[
+        "product_variant_id"
+    ][0]
+    w.lost_reason = admin.create("crm.lost.reason", {"name": f"RPC Price {tag}"})
+
+    def customer(name):
+        return admin.create(
+            "res.partner", {"name": f"RPC {name} {tag} AG", "is_company": True}
+        )
+
+    w.customer = customer("Customer")
+    w.contact = admin.create(
+        "res.partner", {"name": f"RPC Contact {tag}", "parent_id": w.customer}
+    )
+    w.customer_portal = customer("Portal Customer")
+    w.portal_contact = admin.create(
+        "res.partner",
+        {"name": f"RPC Portal Contact {tag}", "parent_id": w.customer_portal},
+    )
+    w.users["portal"] = admin.create(
+        "res.users",
+        {
+            "name": f"RPC portal {tag}",
+            "login": f"rpc_portal_{tag}",
+            "password": PASSWORD,
+            "partner_id": w.portal_contact,
+            "groups_id": [(6, 0, [ref(GROUPS["portal"])])],
+        },
+    )
+    w.partner_other_company = admin.create(
+        "res.partner",
+        {"name": f"RPC Foreign {tag}", "company_id": w.other_company},
+        **both_companies,
+    )
+
+    def order(partner, user, **vals):
+        return admin.create(
+            "sale.order",
+            {
+                "partner_id": partner,
+                "user_id": user,
+                "order_line": [(0, 0, {"product_id": w.product, "product_uom_qty": 1})],
+                **vals,
+            },
+        )
+
+    w.new_customer = customer
+    w.new_order = order
+    # the salesperson's open deal, in Contact & Qualify, with a draft quotation
+    w.lead = admin.create(
+        "crm.lead",
+        {
+            "name": f"RPC Deal {tag}",
+            "type": "opportunity",
+            "partner_id": w.customer,
+            "user_id": w.users["sales"],
+        },
+    )
+    w.order_of_lead = order(w.customer, w.users["sales"], opportunity_id=w.lead)
+    w.order_draft = order(w.customer, w.users["sales"])
+    # a deal of another company
+    w.lead_other_company = admin.create(
+        "crm.lead",
+        {
+            "name": f"RPC Foreign Deal {tag}",
+            "type": "opportunity",
+            "company_id": w.other_company,
+        },
+        **both_companies,
+    )
+    # a confirmed order of the salesperson, converted: its onboarding
+    w.customer_converted = customer("Converted")
+    w.order_converted = order(w.customer_converted, w.users["sales"])
+    admin.call("sale.order", "action_confirm", [w.order_converted])
+    converted = admin.read_one(
+        "sale.order", w.order_converted, ["onboarding_id", "onboarding_conversion"]
+    )
+    assert converted["onboarding_conversion"] == "done", converted
+    w.onboarding = converted["onboarding_id"][0]
+    w.onboarding_day0 = admin.read_one("vshn.onboarding", w.onboarding, ["date_start"])[
+        "date_start"
+    ]
+    # the customer's account team: a CSM named by admin
+    w.account_team_line = admin.create(
+        "vshn.onboarding.stakeholder",
+        {
+            "customer_id": w.customer,
+            "role_id": w.role_csm,
+            "user_id": w.users["sales2"],
+        },
+    )
+    return w
+
+
+@pytest.fixture(scope="module")
+def login(server_url, server_db, world):
+    """A logged-in session per user kind, opened once."""
+    sessions = {}
+
+    def get(key):
+        if key not in sessions:
+            if key == "admin":
+                sessions[key] = Rpc(server_url, server_db, "admin", "admin")
+            else:
+                user_login = f"rpc_{key}_{world.tag}"
+                sessions[key] = Rpc(server_url, server_db, user_login, PASSWORD)
+        return sessions[key]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def sales(login):
+    return login("sales")
+
+
+@pytest.fixture(scope="module")
+def manager(login):
+    return login("manager")
+
+
+@pytest.fixture(scope="module")
+def deal(admin, world):
+    """Make a new opportunity of the salesperson (or whom ``vals`` says)."""
+    counter = itertools.count(1)
+
+    def make(**vals):
+        return admin.create(
+            "crm.lead",
+            {
+                "name": f"RPC Deal {world.tag} {next(counter)}",
+                "type": "opportunity",
+                "partner_id": world.customer,
+                "user_id": world.users["sales"],
+                **vals,
+            },
+        )
+
+    return make
+
+
+# ----------------------------------------------------------------------
+# Attacks on the sales gates
+# ----------------------------------------------------------------------
+
+LEAD_STAGE_FIELDS = ["stage_id", "type", "active", "probability"]
+
+
+@pytest.mark.parametrize(
+    "build, fragments",
+    [
+        pytest.param(
+            lambda w: ("write", [[w.lead], {"stage_id": w.stage_core_won}], {}),
+            ("cannot enter", "archived"),
+            id="write-archived-crm-won-stage",
+        ),
+        pytest.param(
+            lambda w: ("write", [[w.lead], {"stage_id": w.stage_won}], {}),
+            ("cannot enter", "confirmed or signed quotation"),
+            id="write-won-stage",
+        ),
+        pytest.param(
+            lambda w: (
+                "write",
+                [[w.lead], {"stage_id": w.stage_review, "probability": 90}],
+                {},
+            ),
+            ("cannot enter", "customer's problem", "quotation sent"),
+            id="write-customer-review-with-other-fields",
+        ),
+        pytest.param(
+            lambda w: ("action_set_won", [[w.lead]], {}),
+            ("cannot enter", "confirmed or signed quotation"),
+            id="action-set-won",
+        ),
+        pytest.param(
+            lambda w: (
+                "write",
+                [[w.lead], {"stage_id": w.stage_offer}],
+                {
+                    "context": {
+                        "vshn_onboarding_gate_bypass": True,
+                        "vshn_onboarding_process": True,
+                    }
+                },
+            ),
+            ("cannot enter", "customer's problem"),
+            id="context-keys-do-not-bypass",
+        ),
+    ],
+)
+def test_salesperson_cannot_force_a_stage(admin, world, sales, build, fragments):
+    method, args, kwargs = build(world)
+    before = admin.read_one("crm.lead", world.lead, LEAD_STAGE_FIELDS)
+    error = sales.attempt("crm.lead", method, *args, **kwargs)
+    assert_clear(error, *fragments)
+    assert admin.read_one("crm.lead", world.lead, LEAD_STAGE_FIELDS) == before
+    assert m2o_id(before["stage_id"]) == world.stage_qualify
+
+
+@pytest.mark.parametrize("path", ["write-type", "convert-wizard"])
+def test_lead_in_an_advanced_stage_cannot_turn_opportunity(admin, world, sales, path):
+    lead = sales.create(
+        "crm.lead",
+        {
+            "name": f"RPC Lead {world.tag} {path}",
+            "type": "lead",
+            "partner_id": world.customer,
+            "stage_id": world.stage_offer,
+        },
+    )
+    before = admin.read_one("crm.lead", lead, LEAD_STAGE_FIELDS)
+    assert (before["type"], m2o_id(before["stage_id"])) == ("lead", world.stage_offer)
+    if path == "write-type":
+        error = sales.attempt("crm.lead", "write", [lead], {"type": "opportunity"})
+    else:
+        context = {"active_model": "crm.lead", "active_id": lead, "active_ids": [lead]}
+        wizard = sales.call(
+            "crm.lead2opportunity.partner",
+            "create",
+            {"name": "convert", "action": "nothing"},
+            context=context,
+        )
+        error = sales.attempt(
+            "crm.lead2opportunity.partner", "action_apply", [wizard], context=context
+        )
+    assert_clear(error, "cannot enter", "Offer", "customer's problem")
+    assert admin.read_one("crm.lead", lead, LEAD_STAGE_FIELDS) == before
+
+
+REVIEW_FIELDS = [
+    "offer_reviewed_by_id",
+    "offer_reviewed_date",
+    "timeline_confirmed_by_id",
+    "timeline_confirmed_date",
+    "escalation_state",
+    "escalation_target",
+]
+
+
+@pytest.mark.parametrize(
+    "build, fragment",
+    [
+        pytest.param(
+            lambda w, name: (
+                "create",
+                [
+                    {
+                        "name": name,
+                        "type": "opportunity",
+                        "offer_reviewed_by_id": w.users["sales2"],
+                    }
+                ],
+                {},
+            ),
+            "offer review",
+            id="create-with-review",
+        ),
+        pytest.param(
+            lambda w, name: (
+                "create",
+                [
+                    {
+                        "name": name,
+                        "type": "opportunity",
+                        "offer_reviewed_by_id": w.users["sales2"],
+                    }
+                ],
+                {"context": {"vshn_onboarding_process": True}},
+            ),
+            "offer review",
+            id="create-with-review-and-process-context-key",
+        ),
+        pytest.param(
+            lambda w, name: (
+                "copy",
+                [[w.lead]],
+                {
+                    "default": {
+                        "name": name,
+                        "offer_reviewed_by_id": w.users["sales2"],
+                        "offer_reviewed_date": "2026-01-05 10:00:00",
+                    }
+                },
+            ),
+            "offer review",
+            id="copy-with-review",
+        ),
+        pytest.param(
+            lambda w, name: (
+                "write",
+                [[w.lead], {"timeline_confirmed_by_id": w.users["sales2"]}],
+                {},
+            ),
+            "timeline confirmation",
+            id="write-timeline-confirmation",
+        ),
+        pytest.param(
+            lambda w, name: (
+                "write",
+                [[w.lead], {"escalation_state": "resolved"}],
+                {},
+            ),
+            "escalat",
+            id="write-escalation",
+        ),
+    ],
+)
+def test_forged_review_is_refused(admin, world, sales, build, fragment):
+    name = f"RPC Forged {world.tag} {uuid.uuid4().hex[:6]}"
+    method, args, kwargs = build(world, name)
+    before = admin.read_one("crm.lead", world.lead, REVIEW_FIELDS)
+    error = sales.attempt("crm.lead", method, *args, **kwargs)
+    assert_clear(error, fragment)
+    assert admin.read_one("crm.lead", world.lead, REVIEW_FIELDS) == before
+    assert admin.search("crm.lead", [("name", "=", name)]) == []
+
+
+def test_import_of_a_forged_review_is_refused(admin, world, sales):
+    """``load`` answers with messages rather than an error: none is imported."""
+    name = f"RPC Imported {world.tag}"
+    result = sales.call(
+        "crm.lead",
+        "load",
+        ["name", "type", "offer_reviewed_by_id/.id"],
+        [[name, "opportunity", str(world.users["sales2"])]],
+    )
+    assert not result["ids"], result
+    errors = [m for m in result["messages"] if m["type"] == "error"]
+    assert errors, result
+    assert "offer review" in " ".join(m["message"] for m in errors).lower()
+    assert admin.search("crm.lead", [("name", "=", name)]) == []
+
+
+@pytest.mark.parametrize("user", ["sales", "manager"])
+@pytest.mark.parametrize(
+    "role_field, action, review_field",
+    [
+        ("solution_architect_id", "action_review_offer", "offer_reviewed_by_id"),
+        ("project_manager_id", "action_confirm_timeline", "timeline_confirmed_by_id"),
+    ],
+    ids=["review-offer", "confirm-timeline"],
+)
+def test_four_eyes_salesperson_never_reviews_own_deal(
+    admin, world, login, deal, user, role_field, action, review_field
+):
+    uid = world.users[user]
+    lead = deal(user_id=uid, **{role_field: uid})
+    error = login(user).attempt("crm.lead", action, [lead])
+    assert_clear(error, "is the salesperson of", "someone else")
+    assert admin.read_one("crm.lead", lead, [review_field])[review_field] is False
+
+
+def test_role_holder_reviews_someone_elses_deal(admin, world, login, deal):
+    """The counter-check: the gate is four eyes, not a wall."""
+    lead = deal(solution_architect_id=world.users["sales2"])
+    login("sales2").call("crm.lead", "action_review_offer", [lead])
+    row = admin.read_one("crm.lead", lead, ["offer_reviewed_by_id"])
+    assert m2o_id(row["offer_reviewed_by_id"]) == world.users["sales2"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(
+            lambda w, o: ("write", [[o], {"state": "sent"}], {}), id="write-state-sent"
+        ),
+        pytest.param(
+            lambda w, o: ("action_quotation_sent", [[o]], {}), id="mark-as-sent"
+        ),
+        pytest.param(
+            lambda w, o: ("action_quotation_send", [[o]], {}), id="send-by-email"
+        ),
+    ],
+)
+def test_offer_is_not_sent_before_its_gate(admin, world, sales, build):
+    method, args, kwargs = build(world, world.order_of_lead)
+    error = sales.attempt("sale.order", method, *args, **kwargs)
+    assert_clear(
+        error, "cannot be sent yet", "offer reviewed by the Solution Architect"
+    )
+    row = admin.read_one("sale.order", world.order_of_lead, ["state"])
+    assert row["state"] == "draft"
+
+
+def test_salesperson_cannot_fake_a_signed_order(admin, world, sales, deal):
+    """A confirmed (signed) quotation opens the Won gate: it comes from a
+    confirmation, not from writing the state."""
+    lead = deal()
+    order = world.new_order(world.customer, world.users["sales"], opportunity_id=lead)
+    error = sales.attempt("sale.order", "write", [order], {"state": "sale"})
+    assert_clear(error)
+    row = admin.read_one("sale.order", order, ["state", "onboarding_conversion"])
+    assert row == {"id": order, "state": "draft", "onboarding_conversion": False}
+    error = sales.attempt("crm.lead", "write", [lead], {"stage_id": world.stage_won})
+    assert_clear(error, "confirmed or signed quotation")
+
+
+# ----------------------------------------------------------------------
+# Evidence is written by the process only
+# ----------------------------------------------------------------------
+
+
+CONVERSION_ONLY = "joins an onboarding through its conversion"
+
+
+@pytest.mark.parametrize(
+    "target, build_vals, fragment",
+    [
+        pytest.param(
+            "onboarding",
+            lambda w: {"initialized": True},
+            "Initialize button",
+            id="initialized",
+        ),
+        pytest.param(
+            "onboarding",
+            lambda w: {"date_done": "2026-01-31"},
+            "Initialize button",
+            id="date_done",
+        ),
+        pytest.param(
+            "onboarding",
+            lambda w: {"order_ids": [(4, w.order_draft)]},
+            "linked by the conversion",
+            id="onboarding-order_ids",
+        ),
+        pytest.param(
+            "order_draft",
+            lambda w: {"onboarding_conversion": "done"},
+            CONVERSION_ONLY,
+            id="order-onboarding_conversion",
+        ),
+        pytest.param(
+            "order_draft",
+            lambda w: {"onboarding_id": w.onboarding, "onboarding_conversion": "done"},
+            CONVERSION_ONLY,
+            id="order-onboarding_id",
+        ),
+        pytest.param(
+            "order_converted",
+            lambda w: {"onboarding_conversion": False},
+            CONVERSION_ONLY,
+            id="unconvert-order",
+        ),
+        pytest.param(
+            "order_converted",
+            lambda w: {"onboarding_id": False},
+            CONVERSION_ONLY,
+            id="detach-order",
+        ),
+        pytest.param(
+            "customer_converted",
+            lambda w: {"onboarding_introduced_date": False},
+            "introduc",
+            id="partner-onboarding_introduced_date",
+        ),
+    ],
+)
+def test_evidence_is_not_written_by_hand(
+    admin, world, sales, target, build_vals, fragment
+):
+    model, record = {
+        "onboarding": ("vshn.onboarding", world.onboarding),
+        "order_draft": ("sale.order", world.order_draft),
+        "order_converted": ("sale.order", world.order_converted),
+        "customer_converted": ("res.partner", world.customer_converted),
+    }[target]
+    vals = build_vals(world)
+    fields = list(vals)
+    before = admin.read_one(model, record, fields)
+    error = sales.attempt(model, "write", [record], vals)
+    assert_clear(error, fragment)
+    assert admin.read_one(model, record, fields) == before
+
+
+@pytest.mark.parametrize(
+    "model, vals, fragment",
+    [
+        pytest.param(
+            "vshn.onboarding",
+            {"initialized": True, "date_done": "2026-01-31"},
+            "Initialize button",
+            id="onboarding-born-initialized",
+        ),
+        pytest.param(
+            "sale.order",
+            {"onboarding_conversion": "done"},
+            CONVERSION_ONLY,
+            id="order-born-converted",
+        ),
+    ],
+)
+def test_evidence_is_not_created_by_hand(admin, world, sales, model, vals, fragment):
+    name = f"RPC Born {world.tag} {uuid.uuid4().hex[:6]}"
+    base = {
+        "vshn.onboarding": {"name": name, "partner_id": world.customer},
+        "sale.order": {"partner_id": world.customer, "client_order_ref": name},
+    }[model]
+    error = sales.attempt(model, "create", {**base, **vals})
+    assert_clear(error, fragment)
+    field = "name" if model == "vshn.onboarding" else "client_order_ref"
+    assert admin.search(model, [(field, "=", name)]) == []
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        pytest.param({"evidence": False, "state": "done"}, id="drop-evidence"),
+        pytest.param({"is_done": True}, id="write-is_done"),
+        pytest.param({"kind": "setup"}, id="move-out-of-the-definition-of-done"),
+    ],
+)
+def test_invoice_evidence_of_the_definition_of_done_holds(admin, world, sales, vals):
+    """The "invoice posted" item ticks itself from a posted invoice only."""
+    line = admin.search(
+        "vshn.onboarding.checklist.line",
+        [("onboarding_id", "=", world.onboarding), ("evidence", "=", "invoice_posted")],
+    )
+    assert len(line) == 1
+    fields = ["evidence", "state", "is_done", "kind", "onboarding_id"]
+    before = admin.read_one("vshn.onboarding.checklist.line", line[0], fields)
+    assert before["is_done"] is False
+    error = sales.attempt("vshn.onboarding.checklist.line", "write", line, vals)
+    assert_clear(error, "evidence")
+    assert admin.read_one("vshn.onboarding.checklist.line", line[0], fields) == before
+
+
+def test_salesperson_cannot_skip_onboarding_stages(admin, world, sales):
+    before = admin.read_one("vshn.onboarding", world.onboarding, ["stage_id"])
+    error = sales.attempt(
+        "vshn.onboarding",
+        "write",
+        [world.onboarding],
+        {"stage_id": world.onb_stage_done},
+    )
+    assert_clear(error, "cannot enter", "Definition of Done")
+    assert admin.read_one("vshn.onboarding", world.onboarding, ["stage_id"]) == before
+
+
+# ----------------------------------------------------------------------
+# The customer's number and account team
+# ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "user, build",
+    [
+        pytest.param(
+            "sales",
+            lambda w: ("write", [[w.customer], {"customer_reference": "C99999"}]),
+            id="salesperson-writes-company",
+        ),
+        pytest.param(
+            "sales",
+            lambda w: ("write", [[w.contact], {"customer_reference": "C99998"}]),
+            id="salesperson-writes-contact",
+        ),
+        pytest.param(
+            "sales",
+            lambda w: (
+                "create",
+                [{"name": f"RPC Numbered {w.tag}", "customer_reference": "C99997"}],
+            ),
+            id="salesperson-creates-numbered",
+        ),
+        pytest.param(
+            "admin",
+            lambda w: (
+                "write",
+                [[w.customer_converted], {"customer_reference": "C99996"}],
+            ),
+            id="admin-renumbers-customer",
+        ),
+    ],
+)
+def test_customer_reference_comes_from_the_sequence(admin, world, login, user, build):
+    method, args = build(world)
+    records = [world.customer, world.contact, world.customer_converted]
+    before = admin.read("res.partner", records, ["customer_reference"])
+    error = login(user).attempt("res.partner", method, *args)
+    assert_clear(error, "customer number")
+    assert admin.read("res.partner", records, ["customer_reference"]) == before
+    assert (
+        admin.search("res.partner", [("name", "=", f"RPC Numbered {world.tag}")]) == []
+    )
+
+
+def account_team(admin, customer):
+    return admin.call(
+        "vshn.onboarding.stakeholder",
+        "search_read",
+        [("customer_id", "=", customer)],
+        fields=["role_id", "user_id", "customer_id", "lead_id"],
+    )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param(
+            lambda w, u: (
+                "vshn.onboarding.stakeholder",
+                "create",
+                [
+                    {
+                        "customer_id": w.customer,
+                        "role_id": w.role_sm,
+                        "user_id": w.users["sales"],
+                    }
+                ],
+            ),
+            id="create-line",
+        ),
+        pytest.param(
+            lambda w, u: (
+                "vshn.onboarding.stakeholder",
+                "write",
+                [[w.account_team_line], {"user_id": w.users["sales"]}],
+            ),
+            id="write-line",
+        ),
+        pytest.param(
+            lambda w, u: (
+                "vshn.onboarding.stakeholder",
+                "unlink",
+                [[w.account_team_line]],
+            ),
+            id="unlink-line",
+        ),
+        pytest.param(
+            lambda w, u: (
+                "res.partner",
+                "write",
+                [[w.customer], {"csm_id": w.users["sales"]}],
+            ),
+            id="write-role-column",
+        ),
+        pytest.param(
+            lambda w, u: (
+                "res.partner",
+                "write",
+                [
+                    [w.customer],
+                    {
+                        "stakeholder_ids": [
+                            (0, 0, {"role_id": w.role_sm, "user_id": w.users["sales"]})
+                        ]
+                    },
+                ],
+            ),
+            id="write-one2many",
+        ),
+        pytest.param(
+            lambda w, u: (
+                "vshn.onboarding.stakeholder",
+                "write",
+                [
+                    [
+                        u.create(
+                            "vshn.onboarding.stakeholder",
+                            {
+                                "lead_id": w.lead,
+                                "role_id": w.role_sm,
+                                "user_id": w.users["sales"],
+                            },
+                        )
+                    ],
+                    {"lead_id": False, "customer_id": w.customer},
+                ],
+            ),
+            id="move-deal-team-line-to-customer",
+        ),
+    ],
+)
+def test_salesperson_cannot_change_the_account_team(admin, world, sales, build):
+    before = account_team(admin, world.customer)
+    model, method, args = build(world, sales)
+    error = sales.attempt(model, method, *args)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    assert account_team(admin, world.customer) == before
+
+
+def test_manager_may_change_the_account_team(admin, world, manager):
+    customer = world.new_customer("Managed")
+    line = manager.create(
+        "vshn.onboarding.stakeholder",
+        {
+            "customer_id": customer,
+            "role_id": world.role_sm,
+            "user_id": world.users["sales"],
+        },
+    )
+    assert [row["id"] for row in account_team(admin, customer)] == [line]
+    manager.call(
+        "vshn.onboarding.stakeholder",
+        "write",
+        [line],
+        {"user_id": world.users["sales2"]},
+    )
+    row = admin.read_one("res.partner", customer, ["service_manager_id"])
+    assert m2o_id(row["service_manager_id"]) == world.users["sales2"]
+
+
+# ----------------------------------------------------------------------
+# Bypass and private methods
+# ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("user", ["sales", "plain", "finance"])
+def test_non_manager_cannot_bypass_a_gate(admin, world, login, user):
+    before = admin.read_one("crm.lead", world.lead, LEAD_STAGE_FIELDS)
+    error = login(user).attempt(
+        "vshn.onboarding.gate.bypass",
+        "create",
+        {
+            "res_model": "crm.lead",
+            "res_ids": str([world.lead]),
+            "crm_stage_id": world.stage_offer,
+            "reason": "I say so",
+        },
+    )
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    assert admin.read_one("crm.lead", world.lead, LEAD_STAGE_FIELDS) == before
+
+
+PRIVATE_WATCH = {
+    "order": lambda w: records(
+        "sale.order", [w.order_draft], ["state", "onboarding_conversion"]
+    ),
+    "lead": lambda w: records("crm.lead", [w.lead], LEAD_STAGE_FIELDS + REVIEW_FIELDS),
+    "customer": lambda w: records(
+        "res.partner", [w.customer], ["customer_reference", "customer_status"]
+    ),
+    "onboarding": lambda w: records(
+        "vshn.onboarding", [w.onboarding], ["initialized", "stage_id"]
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "model, method, build, watched",
+    [
+        pytest.param(
+            "sale.order",
+            "_vshn_convert_to_customer",
+            lambda w: [[w.order_draft]],
+            "order",
+            id="sale.order._vshn_convert_to_customer",
+        ),
+        pytest.param(
+            "sale.order",
+            "_vshn_win_and_convert",
+            lambda w: [[w.order_draft]],
+            "order",
+            id="sale.order._vshn_win_and_convert",
+        ),
+        pytest.param(
+            "sale.order",
+            "_cron_vshn_convert_confirmed_orders",
+            lambda w: [],
+            "order",
+            id="sale.order._cron_vshn_convert_confirmed_orders",
+        ),
+        pytest.param(
+            "vshn.onboarding",
+            "_vshn_start_for_orders",
+            lambda w: [[w.order_draft]],
+            "order",
+            id="vshn.onboarding._vshn_start_for_orders",
+        ),
+        pytest.param(
+            "vshn.onboarding",
+            "_initialize",
+            lambda w: [[w.onboarding]],
+            "onboarding",
+            id="vshn.onboarding._initialize",
+        ),
+        pytest.param(
+            "crm.lead",
+            "_bypass_stage_gate",
+            lambda w: [[w.lead], w.stage_offer, "reason"],
+            "lead",
+            id="crm.lead._bypass_stage_gate",
+        ),
+        pytest.param(
+            "crm.lead",
+            "_record_review",
+            lambda w: [
+                [w.lead],
+                "user_id",
+                "offer_reviewed_by_id",
+                "offer_reviewed_date",
+            ],
+            "lead",
+            id="crm.lead._record_review",
+        ),
+        pytest.param(
+            "res.partner",
+            "_vshn_make_customer",
+            lambda w: [[w.customer]],
+            "customer",
+            id="res.partner._vshn_make_customer",
+        ),
+    ],
+)
+def test_private_methods_are_not_callable(
+    admin, world, sales, model, method, build, watched
+):
+    watch = PRIVATE_WATCH[watched](world)
+    before = snapshot(admin, watch)
+    error = sales.attempt(model, method, *build(world))
+    assert_clear(error, "Private methods", "cannot be called remotely")
+    assert snapshot(admin, watch) == before
+
+
+# ----------------------------------------------------------------------
+# Finance, portal and plain sales users
+# ----------------------------------------------------------------------
+
+
+def test_finance_reads_and_invoices_an_order_it_did_not_sell(admin, world, login):
+    finance = login("finance")
+    order = world.order_converted
+    row = finance.call("sale.order", "read", [order], ["user_id", "state"])[0]
+    assert m2o_id(row["user_id"]) == world.users["sales"]
+    assert row["state"] == "sale"
+    context = {"active_model": "sale.order", "active_ids": [order], "active_id": order}
+    wizard = finance.call(
+        "sale.advance.payment.inv",
+        "create",
+        {"advance_payment_method": "delivered"},
+        context=context,
+    )
+    finance.call(
+        "sale.advance.payment.inv", "create_invoices", [wizard], context=context
+    )
+    invoices = admin.read_one("sale.order", order, ["invoice_ids"])["invoice_ids"]
+    assert len(invoices) == 1
+    move = admin.read_one("account.move", invoices[0], ["move_type", "amount_untaxed"])
+    assert move["move_type"] == "out_invoice"
+    assert move["amount_untaxed"] == pytest.approx(1000.0)
+
+
+@pytest.mark.parametrize(
+    "field", ["customer_status", "segment_id", "complexity", "onboarding_ids"]
+)
+def test_portal_user_cannot_read_internal_fields(admin, world, login, field):
+    portal = login("portal")
+    partner = portal.call("res.users", "read", [portal.uid], ["partner_id"])[0]
+    assert m2o_id(partner["partner_id"]) == world.portal_contact
+    # the portal user reads their own contact ...
+    assert portal.call("res.partner", "read", [world.portal_contact], ["name"])
+    # ... but not what is for internal users
+    for record in (world.portal_contact, world.customer_portal):
+        error = portal.attempt("res.partner", "read", [record], [field])
+        assert_clear(error, field, names={"odoo.exceptions.AccessError"})
+
+
+def test_plain_sales_user_confirms_own_quotation(admin, world, login):
+    plain = login("plain")
+    customer = world.new_customer("Plain")
+    order = plain.create(
+        "sale.order",
+        {
+            "partner_id": customer,
+            "order_line": [(0, 0, {"product_id": world.product, "product_uom_qty": 1})],
+        },
+    )
+    plain.call("sale.order", "action_confirm", [order])
+    row = admin.read_one(
+        "sale.order",
+        order,
+        ["state", "user_id", "onboarding_id", "onboarding_conversion"],
+    )
+    assert row["state"] == "sale"
+    assert m2o_id(row["user_id"]) == world.users["plain"]
+    assert row["onboarding_conversion"] == "done"
+    assert row["onboarding_id"], row
+    onboarding = admin.read_one(
+        "vshn.onboarding", row["onboarding_id"][0], ["partner_id", "user_id", "kind"]
+    )
+    assert m2o_id(onboarding["partner_id"]) == customer
+    assert m2o_id(onboarding["user_id"]) == world.users["plain"]
+    assert onboarding["kind"] == "full"
+    partner = admin.read_one(
+        "res.partner", customer, ["customer_status", "customer_reference"]
+    )
+    assert partner["customer_status"] == "onboarding"
+    assert partner["customer_reference"]
+
+
+# ----------------------------------------------------------------------
+# Duplicate ids: converted once
+# ----------------------------------------------------------------------
+
+
+def test_duplicate_ids_convert_once(admin, world, sales):
+    customer = world.new_customer("Twice")
+    # confirmed but not converted yet, as a customer's signature leaves it
+    order = world.new_order(customer, world.users["sales"], state="sale")
+    first = sales.call("sale.order", "action_convert_to_customer", [order, order])
+    assert "1 order(s) converted" in first["params"]["message"], first
+    onboardings = admin.search("vshn.onboarding", [("partner_id", "=", customer)])
+    assert len(onboardings) == 1
+    row = admin.read_one(
+        "sale.order", order, ["onboarding_id", "onboarding_conversion"]
+    )
+    assert row["onboarding_conversion"] == "done"
+    assert m2o_id(row["onboarding_id"]) == onboardings[0]
+    again = sales.call("sale.order", "action_convert_to_customer", [order, order])
+    assert "Nothing to do" in again["params"]["message"], again
+    assert (
+        admin.search("vshn.onboarding", [("partner_id", "=", customer)]) == onboardings
+    )
+
+
+# ----------------------------------------------------------------------
+# Bad-input sweep
+# ----------------------------------------------------------------------
+
+
+def lead_watch(w, name):
+    return records("crm.lead", [w.lead], LEAD_STAGE_FIELDS + REVIEW_FIELDS)
+
+
+def onboarding_watch(w, name):
+    fields = ["stage_id", "date_start", "date_end_planned", "kickoff_date"]
+    return records(
+        "vshn.onboarding", [w.onboarding], fields + ["user_id", "segment_id"]
+    )
+
+
+def company_watch(w, name):
+    fields = ["onboarding_retrospective_amount", "onboarding_new_offering_policy"]
+    return records("res.company", [w.main_company], fields)
+
+
+def bypass(
+    res_model="crm.lead",
+    res_ids=None,
+    stage="offer",
+    reason="CTO insists",
+    then="action_bypass",
+):
+    """The bypass wizard opened with the context its button gives, tampered as
+    given, then applied (``then="read"``: its preview of what is missing read).
+    """
+
+    def build(w, user, name):
+        stage_fields = {
+            "offer": {"crm_stage_id": w.stage_offer},
+            "done": {"onboarding_stage_id": w.onb_stage_done},
+            None: {},
+        }[stage]
+        wizard = user.call(
+            "vshn.onboarding.gate.bypass",
+            "create",
+            {"reason": reason, **stage_fields},
+            context={
+                "default_res_model": res_model,
+                "default_res_ids": str([w.lead]) if res_ids is None else res_ids(w),
+            },
+        )
+        if then == "read":
+            return "vshn.onboarding.gate.bypass", "read", [[wizard], ["missing"]], {}
+        return "vshn.onboarding.gate.bypass", "action_bypass", [[wizard]], {}
+
+    return build
+
+
+def call(model, method, *args, **kwargs):
+    """A call; an argument given as ``lambda w, name: ...`` is built from the
+    world (and the case's unique name) when the case runs."""
+
+    def build(w, user, name):
+        def resolve(value):
+            return value(w, name) if callable(value) else value
+
+        return (
+            model,
+            method,
+            [resolve(arg) for arg in args],
+            {key: resolve(value) for key, value in kwargs.items()},
+        )
+
+    return build
+
+
+def day0_plus(w, days):
+    day0 = datetime.date.fromisoformat(w.onboarding_day0)
+    return (day0 + datetime.timedelta(days=days)).isoformat()
+
+
+WRONG_VALUE_OK = CLEAR_ERRORS | {WRONG_VALUE}
+CONSTRAINT = "The operation cannot be completed"
+INCOMPATIBLE = "Incompatible companies"
+NOT_A_LIST = "must be a list of ids"
+
+SWEEP = [
+    # --- wrong types -------------------------------------------------
+    pytest.param(
+        "sales",
+        call("sale.order", "action_convert_to_customer", ["abc"]),
+        ("abc",),
+        CLEAR_ERRORS,
+        lambda w, n: records(
+            "sale.order", [w.order_draft], ["state", "onboarding_conversion"]
+        ),
+        id="string-ids-to-convert",
+    ),
+    pytest.param(
+        "sales2",
+        call("crm.lead", "action_review_offer", lambda w, n: [{"id": w.lead}]),
+        (),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="dict-ids-to-review",
+    ),
+    pytest.param(
+        "sales",
+        call("crm.lead", "write", lambda w, n: [w.lead], {"stage_id": "offer"}),
+        ("offer",),
+        WRONG_VALUE_OK,
+        lead_watch,
+        id="string-for-stage-id",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {"user_id": {"id": w.users["sales2"]}},
+        ),
+        ("user_id",),
+        WRONG_VALUE_OK,
+        onboarding_watch,
+        id="dict-for-owner-id",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            {"date_start": "31.12.2026"},
+        ),
+        ("31.12.2026",),
+        WRONG_VALUE_OK,
+        onboarding_watch,
+        id="day0-not-a-date",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: f"['{w.lead}']"),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-string-ids",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: "[True]"),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-boolean-ids",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: "[True]", then="read"),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-preview-of-boolean-ids",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: f"{{'id': {w.lead}}}"),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-dict-ids",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "crm.lead.escalate",
+            "create",
+            lambda w, n: {
+                "lead_ids": [(6, 0, [w.lead])],
+                "target": "bogus",
+                "reason": n,
+            },
+        ),
+        ("bogus",),
+        WRONG_VALUE_OK,
+        lambda w, n: named("crm.lead.escalate", n, "reason"),
+        id="escalation-target-bogus",
+    ),
+    pytest.param(
+        "admin",
+        call(
+            "res.company",
+            "write",
+            lambda w, n: [w.main_company],
+            {"onboarding_new_offering_policy": "bogus"},
+        ),
+        ("bogus",),
+        WRONG_VALUE_OK,
+        company_watch,
+        id="new-offering-policy-bogus",
+    ),
+    # --- unknown ids -------------------------------------------------
+    pytest.param(
+        "sales",
+        call("sale.order", "action_convert_to_customer", UNKNOWN_ID),
+        ("does not exist",),
+        CLEAR_ERRORS,
+        lambda w, n: records("sale.order", [w.order_draft], ["onboarding_conversion"]),
+        id="unknown-order-to-convert",
+    ),
+    pytest.param(
+        "sales",
+        call("crm.lead", "write", lambda w, n: [w.lead], {"stage_id": UNKNOWN_ID}),
+        ("does not exist",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="unknown-stage",
+    ),
+    pytest.param(
+        "sales2",
+        call("crm.lead", "action_review_offer", UNKNOWN_ID),
+        ("does not exist",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="unknown-lead-to-review",
+    ),
+    pytest.param(
+        "sales",
+        call("vshn.onboarding.checklist.line", "action_mark_done", UNKNOWN_ID),
+        ("does not exist",),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="unknown-checklist-line",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: f"[{UNKNOWN_ID}]"),
+        (str(UNKNOWN_ID),),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-unknown-ids",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: "[]"),
+        (),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-no-ids",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.gate.bypass",
+            "create",
+            lambda w, n: {
+                "res_model": "crm.lead",
+                "res_ids": str([w.lead]),
+                "crm_stage_id": UNKNOWN_ID,
+                "reason": n,
+            },
+        ),
+        (CONSTRAINT, "crm_stage_id"),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-unknown-stage",
+    ),
+    # --- other company -----------------------------------------------
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: str([w.lead_other_company])),
+        (),
+        CLEAR_ERRORS,
+        lambda w, n: records("crm.lead", [w.lead_other_company], LEAD_STAGE_FIELDS),
+        id="bypass-other-company-deal",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {"technical_contact_id": w.partner_other_company},
+        ),
+        (INCOMPATIBLE,),
+        CLEAR_ERRORS,
+        lambda w, n: records(
+            "vshn.onboarding", [w.onboarding], ["technical_contact_id"]
+        ),
+        id="onboarding-contact-of-other-company",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.role.default",
+            "create",
+            lambda w, n: {"role_id": w.role_csm, "user_id": w.user_other_company},
+        ),
+        (INCOMPATIBLE,),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.role.default",
+            [("user_id", "=", w.user_other_company)],
+            ["id"],
+        ),
+        id="role-default-user-of-other-company",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding.stakeholder",
+            "create",
+            lambda w, n: {
+                "lead_id": w.lead,
+                "role_id": w.role_csm,
+                "user_id": w.user_other_company,
+            },
+        ),
+        (INCOMPATIBLE,),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.stakeholder",
+            [("lead_id", "=", w.lead)],
+            ["id"],
+        ),
+        id="deal-team-user-of-other-company",
+    ),
+    # --- duplicate ids -----------------------------------------------
+    pytest.param(
+        "sales",
+        call(
+            "crm.lead",
+            "write",
+            lambda w, n: [w.lead, w.lead],
+            lambda w, n: {"stage_id": w.stage_offer},
+        ),
+        ("cannot enter",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="duplicate-ids-stage-write",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: f"[{w.lead}, {w.lead}]", stage=None),
+        ("Choose the stage",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-duplicate-ids-without-stage",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding.stakeholder",
+            "create",
+            lambda w, n: [
+                {"lead_id": w.lead, "role_id": w.role_sa, "user_id": w.users["sales2"]},
+                {"lead_id": w.lead, "role_id": w.role_sa, "user_id": w.users["sales"]},
+            ],
+        ),
+        ("One holder per role on a deal",),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.stakeholder",
+            [("lead_id", "=", w.lead)],
+            ["id"],
+        ),
+        id="same-role-twice-on-a-deal",
+    ),
+    # --- missing or inconsistent values ------------------------------
+    pytest.param(
+        "manager",
+        bypass(res_model="res.users", res_ids=lambda w: "[1, 2]"),
+        ("on opportunities and onboardings only", "res.users"),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-res-model-res-users",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: "[1,2"),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-res-ids-unclosed",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_ids=lambda w: '__import__("os")'),
+        (NOT_A_LIST,),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-res-ids-code",
+    ),
+    pytest.param(
+        "manager",
+        bypass(stage=None),
+        ("Choose the stage",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-without-stage",
+    ),
+    pytest.param(
+        "manager",
+        bypass(res_model="vshn.onboarding", res_ids=lambda w: str([w.onboarding])),
+        ("Choose the stage",),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="bypass-stage-of-the-other-model",
+    ),
+    pytest.param(
+        "manager",
+        bypass(reason="   "),
+        ("Give the reason",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-blank-reason",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.gate.bypass",
+            "create",
+            lambda w, n: {
+                "res_model": "crm.lead",
+                "res_ids": str([w.lead]),
+                "crm_stage_id": w.stage_offer,
+            },
+        ),
+        (CONSTRAINT, "reason"),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="bypass-without-reason",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "sale.order",
+            "action_convert_to_customer",
+            lambda w, n: [w.order_draft],
+        ),
+        ("Only confirmed orders",),
+        CLEAR_ERRORS,
+        lambda w, n: records("sale.order", [w.order_draft], ["onboarding_conversion"]),
+        id="convert-a-draft-order",
+    ),
+    pytest.param(
+        "sales",
+        call("crm.lead", "action_convert_to_customer", lambda w, n: [w.lead]),
+        ("Only won opportunities",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="convert-a-deal-not-won",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding",
+            "create",
+            lambda w, n: {"name": n},
+        ),
+        (CONSTRAINT, "partner_id"),
+        CLEAR_ERRORS,
+        lambda w, n: named("vshn.onboarding", n),
+        id="onboarding-without-customer",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.stakeholder",
+            "create",
+            lambda w, n: {
+                "lead_id": w.lead,
+                "customer_id": w.customer,
+                "role_id": w.role_sm,
+            },
+        ),
+        ("exactly one deal, onboarding or customer",),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.stakeholder",
+            ["|", ("lead_id", "=", w.lead), ("customer_id", "=", w.customer)],
+            ["id"],
+        ),
+        id="stakeholder-of-two-holders",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.stakeholder",
+            "create",
+            lambda w, n: {"customer_id": w.contact, "role_id": w.role_sm},
+        ),
+        ("belongs to the company",),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.stakeholder",
+            [("customer_id", "=", w.contact)],
+            ["id"],
+        ),
+        id="account-team-on-a-contact",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding.stakeholder",
+            "create",
+            lambda w, n: {"lead_id": w.lead, "user_id": w.users["sales2"]},
+        ),
+        (CONSTRAINT, "role_id"),
+        CLEAR_ERRORS,
+        lambda w, n: (
+            "vshn.onboarding.stakeholder",
+            [("lead_id", "=", w.lead)],
+            ["id"],
+        ),
+        id="stakeholder-without-role",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "crm.lead",
+            "write",
+            lambda w, n: [w.lead],
+            lambda w, n: {"solution_architect_id": w.users["portal"]},
+        ),
+        (),
+        CLEAR_ERRORS,
+        lambda w, n: records("crm.lead", [w.lead], ["solution_architect_id"]),
+        id="portal-user-as-solution-architect",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "crm.lead.escalate",
+            "create",
+            lambda w, n: {"lead_ids": [(6, 0, [w.lead])], "target": "legal"},
+        ),
+        (CONSTRAINT, "reason"),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="escalation-without-reason",
+    ),
+    # --- lost without its reasons ------------------------------------
+    pytest.param(
+        "sales",
+        call(
+            "crm.lead",
+            "action_set_lost",
+            lambda w, n: [w.lead],
+            lost_reason_id=lambda w, n: w.lost_reason,
+        ),
+        ("lost reason and a written explanation",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="lost-without-explanation",
+    ),
+    pytest.param(
+        "sales",
+        call("crm.lead", "write", lambda w, n: [w.lead], {"active": False}),
+        ("lost reason and a written explanation",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="archived-without-reasons",
+    ),
+    pytest.param(
+        "sales",
+        lambda w, u, n: (
+            "crm.lead.lost",
+            "action_lost_reason_apply",
+            [
+                [
+                    u.create(
+                        "crm.lead.lost",
+                        {
+                            "lead_ids": [(6, 0, [w.lead])],
+                            "lost_reason_id": w.lost_reason,
+                            "lost_feedback": "<p><br></p>",
+                        },
+                    )
+                ]
+            ],
+            {},
+        ),
+        ("Document why",),
+        CLEAR_ERRORS,
+        lead_watch,
+        id="lost-wizard-empty-closing-note",
+    ),
+    # --- out-of-order dates ------------------------------------------
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {"date_end_planned": day0_plus(w, -1)},
+        ),
+        ("planned end cannot be before Day 0",),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="planned-end-before-day0",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {"kickoff_date": f"{day0_plus(w, -3)} 09:00:00"},
+        ),
+        ("kickoff cannot be before Day 0",),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="kickoff-before-day0",
+    ),
+    pytest.param(
+        "sales",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {
+                "date_start": day0_plus(w, 100),
+                "date_end_planned": day0_plus(w, 50),
+            },
+        ),
+        ("planned end cannot be before Day 0",),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="day0-moved-past-planned-end",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding",
+            "write",
+            lambda w, n: [w.onboarding],
+            lambda w, n: {"stage_id": w.onb_stage_done},
+        ),
+        ("cannot enter", "Definition of Done"),
+        CLEAR_ERRORS,
+        onboarding_watch,
+        id="onboarding-straight-to-done",
+    ),
+    # --- configuration -----------------------------------------------
+    pytest.param(
+        "admin",
+        call(
+            "res.company",
+            "write",
+            lambda w, n: [w.main_company],
+            {"onboarding_retrospective_amount": -1},
+        ),
+        ("cannot be negative",),
+        CLEAR_ERRORS,
+        company_watch,
+        id="negative-retrospective-threshold",
+    ),
+    pytest.param(
+        "admin",
+        call(
+            "res.config.settings",
+            "create",
+            {"onboarding_retrospective_amount": -5},
+        ),
+        ("cannot be negative",),
+        CLEAR_ERRORS,
+        company_watch,
+        id="negative-retrospective-threshold-in-settings",
+    ),
+    pytest.param(
+        "admin",
+        call(
+            "res.company",
+            "write",
+            lambda w, n: [w.main_company],
+            {"onboarding_new_offering_policy": False},
+        ),
+        (CONSTRAINT, "onboarding_new_offering_policy"),
+        CLEAR_ERRORS,
+        company_watch,
+        id="new-offering-policy-empty",
+    ),
+    pytest.param(
+        "manager",
+        call(
+            "vshn.onboarding.segment",
+            "create",
+            lambda w, n: {"name": n, "onboarding_days": 0},
+        ),
+        ("at least one day",),
+        CLEAR_ERRORS,
+        lambda w, n: named("vshn.onboarding.segment", n),
+        id="segment-of-zero-days",
+    ),
+]
+
+
+@pytest.mark.parametrize("user, build, fragments, names, watch", SWEEP)
+def test_bad_input_is_refused_clearly(
+    admin, world, login, user, build, fragments, names, watch
+):
+    name = f"RPC Sweep {world.tag} {uuid.uuid4().hex[:6]}"
+    rpc = login(user)
+    before = snapshot(admin, watch(world, name))
+    model, method, args, kwargs = build(world, rpc, name)
+    error = rpc.attempt(model, method, *args, **kwargs)
+    assert_clear(error, *fragments, names=names)
+    assert snapshot(admin, watch(world, name)) == before
+
+
+def test_salesperson_without_email_confirms_own_quotation(
+    admin, world, server_url, server_db
+):
+    """Confirming works for a salesperson without an e-mail address, as in
+    stock Odoo: the conversion's digests must not need the sender's address."""
+    login_name = f"rpc_noemail_{world.tag}"
+    user = admin.create(
+        "res.users",
+        {
+            "name": f"RPC no e-mail {world.tag}",
+            "login": login_name,
+            "password": PASSWORD,
+            "groups_id": [(6, 0, [admin.ref(GROUPS["sales"])])],
+        },
+    )
+    assert admin.read_one("res.users", user, ["email"])["email"] is False
+    rpc = Rpc(server_url, server_db, login_name, PASSWORD)
+    customer = world.new_customer("No E-mail")
+    order = rpc.create(
+        "sale.order",
+        {
+            "partner_id": customer,
+            "order_line": [(0, 0, {"product_id": world.product, "product_uom_qty": 1})],
+        },
+    )
+    rpc.call("sale.order", "action_confirm", [order])
+    row = admin.read_one("sale.order", order, ["state", "onboarding_conversion"])
+    assert row == {"id": order, "state": "sale", "onboarding_conversion": "done"}
