@@ -1,6 +1,7 @@
 from . import test_crm_lead_gates
 from . import test_crm_lead_pipeline
 from . import test_crm_lead_tour
+from . import test_gate_invariant
 from . import test_gate_mixin
 from . import test_groups_and_menus
 from . import test_conversion
@@ -12,3 +13,4 @@ from . import test_onboarding_security
 from . import test_onboarding_tour
 from . import test_performance
 from . import test_portal_signature
+from . import test_concurrency
