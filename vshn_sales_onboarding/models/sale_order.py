@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
 
-from psycopg2.errors import LockNotAvailable
+from psycopg2.errors import LockNotAvailable, SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -251,6 +251,11 @@ class SaleOrder(models.Model):
             try:
                 with self.env.cr.savepoint():
                     orders.with_user(internal_user)._vshn_win_and_convert()
+            except SerializationFailure:
+                # someone converted them meanwhile: the next run finds them done
+                _logger.info(
+                    "Queued conversion of %s skipped: changed meanwhile", orders
+                )
             except (UserError, ValueError) as error:
                 _logger.warning("Queued conversion of %s failed: %s", orders, error)
                 as_process(orders).write({"onboarding_conversion": "failed"})
