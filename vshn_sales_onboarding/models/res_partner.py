@@ -83,13 +83,14 @@ class ResPartner(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         # one number per customer: the company holds it, its contacts copy it
         self.env.cr.execute(
             """CREATE UNIQUE INDEX IF NOT EXISTS res_partner_customer_reference_unique
                    ON res_partner (customer_reference)
                 WHERE customer_reference IS NOT NULL AND id = commercial_partner_id"""
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
