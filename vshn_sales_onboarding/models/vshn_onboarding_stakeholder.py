@@ -104,6 +104,8 @@ class VshnOnboardingStakeholder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_holder_access(vals)
         lines = super().create(vals_list)
         lines._vshn_void_lead_reviews()
         if not self.env.context.get("vshn_onboarding_starting"):
@@ -116,6 +118,7 @@ class VshnOnboardingStakeholder(models.Model):
             or ("role_id" in vals and line.role_id.id != vals["role_id"])
         )
         changed._vshn_void_lead_reviews()
+        self._check_holder_access(vals)
         result = super().write(vals)
         if set(HOLDER_FIELDS.values()) & set(vals):
             # the rules are checked on the line as it was; a line moved to
@@ -127,8 +130,27 @@ class VshnOnboardingStakeholder(models.Model):
         return result
 
     def unlink(self):
+        self._check_holder_access()
         self._vshn_void_lead_reviews()
         return super().unlink()
+
+    def _check_holder_access(self, vals=None):
+        """A team is changed by who may change its deal or onboarding.
+
+        Checked before the change (the lines' deals and onboardings, and those
+        ``vals`` moves them to): otherwise anyone could write themself onto
+        someone else's deal team and, through the role holders' access rule,
+        into the deal.
+        """
+        if self.env.su:
+            return
+        vals = vals or {}
+        leads = self.lead_id | self.env["crm.lead"].browse(vals.get("lead_id"))
+        onboardings = self.onboarding_id | self.env["vshn.onboarding"].browse(
+            vals.get("onboarding_id")
+        )
+        leads.check_access("write")
+        onboardings.check_access("write")
 
     def _vshn_void_lead_reviews(self):
         """A new Solution Architect or Project Manager voids the old one's review."""

@@ -186,6 +186,35 @@ class TestOnboardingSecurity(OnboardingOrderCommon):
         self.assertEqual(len(onboarding.dod_line_ids), 5)
 
     @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
+    def test_nobody_writes_themself_onto_another_team(self):
+        """A role is not a way in: the team of a deal or onboarding the user
+        may not edit cannot be joined by creating a line on it."""
+        stakeholders = self.env["vshn.onboarding.stakeholder"].with_user(self.user_csm)
+        lead = self.onboarding_other.lead_id
+        holders = [{"lead_id": lead.id}, {"onboarding_id": self.onboarding_other.id}]
+        for holder in holders:
+            with self.subTest(holder=holder), self.assertRaises(AccessError):
+                stakeholders.create(
+                    {
+                        **holder,
+                        "role_id": self.roles["inside_sales"].id,
+                        "user_id": self.user_csm.id,
+                    }
+                )
+        with self.assertRaises(AccessError):
+            self.onboarding_other.with_user(self.user_csm).read(["name"])
+        # control: on an onboarding they hold a role in, they name a colleague
+        mine = self.onboarding_mine.with_user(self.user_csm)
+        stakeholders.create(
+            {
+                "onboarding_id": mine.id,
+                "role_id": self.roles["inside_sales"].id,
+                "user_id": self.user_tsm.id,
+            }
+        )
+        self.assertIn(self.user_tsm, mine.stakeholder_ids.user_id)
+
+    @mute_logger("odoo.addons.base.models.ir_rule", "odoo.models")
     def test_account_team_is_kept_by_managers(self):
         customer = self.onboarding_mine.partner_id
         self.assertEqual(customer.csm_id, self.user_csm)
