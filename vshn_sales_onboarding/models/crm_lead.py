@@ -585,19 +585,6 @@ class CrmLead(models.Model):
             {by_field: self.env.uid, date_field: fields.Datetime.now()}
         )
 
-    def action_open_gate_bypass(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Bypass Stage Gate"),
-            "res_model": "vshn.onboarding.gate.bypass",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_res_model": self._name,
-                "default_res_ids": str(self.ids),
-            },
-        }
-
     def action_open_escalation(self):
         return {
             "type": "ir.actions.act_window",

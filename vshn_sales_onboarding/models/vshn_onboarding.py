@@ -489,19 +489,6 @@ class VshnOnboarding(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
-    def action_open_gate_bypass(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Bypass Stage Gate"),
-            "res_model": "vshn.onboarding.gate.bypass",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_res_model": self._name,
-                "default_res_ids": str(self.ids),
-            },
-        }
-
     def action_initialize(self):
         check_record_ids(self)
         self.filtered(lambda onboarding: not onboarding.initialized)._initialize()

@@ -191,6 +191,20 @@ class VshnOnboardingGateMixin(models.AbstractModel):
         if refusals:
             raise ValidationError("\n".join(refusals))
 
+    def action_open_gate_bypass(self):
+        """The wizard through which a manager bypasses a gate, with a reason."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Bypass Stage Gate"),
+            "res_model": "vshn.onboarding.gate.bypass",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_res_model": self._name,
+                "default_res_ids": str(self.ids),
+            },
+        }
+
     def _bypass_stage_gate(self, new_stage, reason):
         """Move to ``new_stage`` despite its gate, as a manager, with a reason.
 
