@@ -15,6 +15,42 @@ from odoo import Command, api
 from odoo.tools import config
 
 
+def make_offer_ready(leads, architect, project_manager):
+    """The pipeline done before the offer goes out (confirming needs it)."""
+    from odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_gate_mixin import (
+        as_process,
+    )
+
+    leads.write(
+        {
+            "solution_architect_id": architect.id,
+            "project_manager_id": project_manager.id,
+            "qualification_problem": "Weekend outages",
+            "qualification_scale": "medium",
+            "qualification_opportunity": "yes",
+            "solution_design": "<p>Managed Kubernetes</p>",
+            "customer_timeline": "Q1",
+            "delivery_timeline": "Q1",
+            "sla_not_needed": True,
+            "framework_not_needed": True,
+        }
+    )
+    for lead in leads:
+        lead.qualification_contact_id = lead.partner_id
+    leads.env["calendar.event"].create(
+        [{"name": "SA meeting", "opportunity_id": lead.id} for lead in leads]
+    )
+    now = odoo.fields.Datetime.now()
+    as_process(leads).write(
+        {
+            "offer_reviewed_by_id": architect.id,
+            "offer_reviewed_date": now,
+            "timeline_confirmed_by_id": project_manager.id,
+            "timeline_confirmed_date": now,
+        }
+    )
+
+
 def measure(env, count):
     has_addon = "vshn.onboarding" in env
     group = (
@@ -75,6 +111,8 @@ def measure(env, count):
             for customer in customers
         ]
     )
+    if has_addon:
+        make_offer_ready(leads, managers[3], managers[0])
     orders = env["sale.order"].create(
         [
             {
