@@ -203,6 +203,8 @@ class ResPartner(models.Model):
 
     def _vshn_onboarding_done(self):
         """An onboarding of these customers is done: they are customers now."""
+        # the status is the process's: whoever finishes the onboarding may not
+        # edit the customer's company
         self.filtered(
             lambda partner: partner.customer_status in (False, "prospect", "onboarding")
         ).sudo().write({"customer_status": "customer"})

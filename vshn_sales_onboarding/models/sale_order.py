@@ -190,6 +190,8 @@ class SaleOrder(models.Model):
         if not self._vshn_confirmed_by_customer():
             confirmed._vshn_win_and_convert()
         else:
+            # the customer may not write the order's conversion state: the
+            # queue records it on their behalf, nothing more
             confirmed.sudo()._vshn_queue_conversion()
         return result
 

@@ -90,6 +90,8 @@ class VshnOnboarding(models.Model):
         tasks in the company's shared onboarding project.
         """
         self.ensure_one()
+        # returned as superuser: the tasks are created in it on the order's
+        # behalf (see _initialize); the user's access was checked on choosing it
         if self.project_id:
             return self.project_id.sudo()
         # found as superuser (the orders' projects may be hidden from the user),
@@ -125,6 +127,7 @@ class VshnOnboarding(models.Model):
             ) from error
 
     def _vshn_create_order_project(self, sale_line):
+        # the company's template, configured by managers, copied for the order
         template = self.company_id.onboarding_project_template_id.sudo()
         if not template:
             project = sale_line._timesheet_create_project()
@@ -139,6 +142,7 @@ class VshnOnboarding(models.Model):
         return project
 
     def _vshn_get_shared_project(self):
+        # the company's shared project is configuration, kept by the process
         company = self.company_id.sudo()
         if not company.onboarding_project_id:
             company.onboarding_project_id = (

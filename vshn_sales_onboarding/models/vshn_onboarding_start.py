@@ -440,6 +440,7 @@ class VshnOnboarding(models.Model):
                     ).run()
             except Exception as error:  # any failure is reported, none undoes
                 _logger.warning("Setup action %s failed: %s", action_name, error)
+                # the note is the system's, whatever the converting user may post
                 onboardings.sudo()._message_log_batch(
                     bodies={
                         onboarding.id: self.env._(
