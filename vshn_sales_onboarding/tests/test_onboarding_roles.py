@@ -248,6 +248,47 @@ class TestOnboardingRoles(OnboardingOrderCommon):
         line.with_user(self.user_salesman).user_id = self.user_tsm
         self.assertEqual(technical.user_id, self.user_tsm)
 
+    def test_role_filled_later_takes_over_activities_of_a_plan_launched_by_hand(self):
+        """Plans launched through Odoo's plan wizard note the role of each
+        step too: the stand-in's activity passes to the holder."""
+        self.env["vshn.onboarding.role.default"].search(
+            [("role_id", "=", self.roles["tsm"].id)]
+        ).unlink()
+        lead = self._create_won_deals(1, prefix="By Hand")
+        lead.action_convert_to_customer()
+        onboarding = lead.order_ids.onboarding_id
+        before = onboarding.activity_ids
+        wizard = (
+            self.env["mail.activity.schedule"]
+            .with_user(self.user_salesman)
+            .with_context(active_model=onboarding._name, active_ids=onboarding.ids)
+            .create(
+                {
+                    "plan_id": self.env.ref(
+                        "vshn_sales_onboarding.mail_activity_plan_kickoff"
+                    ).id
+                }
+            )
+        )
+        wizard.action_schedule_plan()
+        onboarding.invalidate_recordset(["activity_ids"])
+        launched = onboarding.activity_ids - before
+        technical = launched.filtered(
+            lambda activity: activity.vshn_onboarding_role_id == self.roles["tsm"]
+        )
+        self.assertEqual(len(technical), 1)
+        self.assertEqual(technical.user_id, self.user_salesman)
+        onboarding.with_user(self.user_salesman).write(
+            {
+                "stakeholder_ids": [
+                    Command.create(
+                        {"role_id": self.roles["tsm"].id, "user_id": self.user_tsm.id}
+                    )
+                ]
+            }
+        )
+        self.assertEqual(technical.user_id, self.user_tsm)
+
     def test_account_team_flows_from_customer_to_open_onboarding(self):
         self.env["vshn.onboarding.role.default"].search(
             [("role_id", "=", self.roles["tsm"].id)]
