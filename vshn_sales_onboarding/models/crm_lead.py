@@ -10,6 +10,7 @@ from .vshn_onboarding_gate_mixin import (
     MANAGER_GROUP,
     PROCESS_CONTEXT_KEY,
     PROCESS_TOKEN,
+    check_internal_users,
     check_record_ids,
     check_relational_values,
 )
@@ -450,15 +451,7 @@ class CrmLead(models.Model):
 
     @api.constrains("onboarding_owner_id")
     def _check_onboarding_owner_is_internal(self):
-        for lead in self.filtered(lambda lead: lead.onboarding_owner_id.share):
-            raise ValidationError(
-                self.env._(
-                    "%(lead)s: the onboarding owner %(user)s is a portal user; "
-                    "onboardings are owned by internal users.",
-                    lead=lead.display_name,
-                    user=lead.onboarding_owner_id.name,
-                )
-            )
+        check_internal_users(self, "onboarding_owner_id")
 
     def _check_process_fields(self, vals):
         """Refuse values for fields that only the process itself writes."""

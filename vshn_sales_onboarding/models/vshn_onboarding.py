@@ -9,6 +9,7 @@ from .crm_lead import OFFERING_TYPES
 from .res_partner import COMPLEXITY_LEVELS
 from .vshn_onboarding_gate_mixin import (
     as_process,
+    check_internal_users,
     check_process_fields,
     check_record_ids,
 )
@@ -345,15 +346,7 @@ class VshnOnboarding(models.Model):
 
     @api.constrains("user_id")
     def _check_owner_is_internal(self):
-        for onboarding in self.filtered(lambda onboarding: onboarding.user_id.share):
-            raise ValidationError(
-                self.env._(
-                    "%(onboarding)s: its owner %(user)s is a portal user; an "
-                    "onboarding is owned by an internal user.",
-                    onboarding=onboarding.display_name,
-                    user=onboarding.user_id.name,
-                )
-            )
+        check_internal_users(self, "user_id")
 
     @api.constrains("date_start", "date_end_planned", "kickoff_date")
     def _check_dates(self):

@@ -87,6 +87,23 @@ def check_relational_values(records, vals):
             )
 
 
+def check_internal_users(records, field_name):
+    """Refuse a portal user in ``field_name``: roles and ownership are staff's.
+
+    The views offer internal users only; this holds for every other client.
+    """
+    for record in records.filtered(lambda record: record[field_name].share):
+        raise ValidationError(
+            records.env._(
+                "%(record)s: %(user)s is a portal user; %(field)s is an internal "
+                "user.",
+                record=record.display_name,
+                user=record[field_name].name,
+                field=records._fields[field_name]._description_string(records.env),
+            )
+        )
+
+
 class VshnOnboardingGateMixin(models.AbstractModel):
     """Stage gates: a record enters a stage only when it meets the stage's needs.
 

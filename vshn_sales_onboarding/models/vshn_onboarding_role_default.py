@@ -1,9 +1,9 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 from .crm_lead import OFFERING_TYPES
+from .vshn_onboarding_gate_mixin import check_internal_users
 
 
 class VshnOnboardingRoleDefault(models.Model):
@@ -35,15 +35,7 @@ class VshnOnboardingRoleDefault(models.Model):
 
     @api.constrains("user_id")
     def _check_user_is_internal(self):
-        for row in self.filtered(lambda row: row.user_id.share):
-            raise ValidationError(
-                self.env._(
-                    "%(user)s is a portal user: only internal users take the role "
-                    "%(role)s by default.",
-                    user=row.user_id.name,
-                    role=row.role_id.name,
-                )
-            )
+        check_internal_users(self, "user_id")
 
     def _get_best(self, company, segment, offering_type, role):
         """The most specific default among ``self`` for these criteria."""

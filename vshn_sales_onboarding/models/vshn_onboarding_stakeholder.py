@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .vshn_onboarding_gate_mixin import check_internal_users
+
 # the models whose records hold stakeholders, and the line's field for each
 HOLDER_FIELDS = {
     "crm.lead": "lead_id",
@@ -79,15 +81,7 @@ class VshnOnboardingStakeholder(models.Model):
 
     @api.constrains("user_id")
     def _check_user_is_internal(self):
-        for line in self.filtered(lambda line: line.user_id.share):
-            raise ValidationError(
-                self.env._(
-                    "%(user)s is a portal user: only internal users hold the role "
-                    "%(role)s.",
-                    user=line.user_id.name,
-                    role=line.role_id.name,
-                )
-            )
+        check_internal_users(self, "user_id")
 
     @api.constrains("customer_id")
     def _check_customer_is_commercial(self):

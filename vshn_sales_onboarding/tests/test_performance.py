@@ -1,7 +1,6 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import TransactionCase, tagged
@@ -120,22 +119,13 @@ class TestOnboardingPerformance(TransactionCase):
         queries = self.cr.sql_log_count - before
         self.assertEqual(len(orders.onboarding_id), count)
         self.assertEqual(set(orders.mapped("onboarding_conversion")), {"done"})
-        # stock Odoo's confirmation of as many orders, for the ratio in the log
-        stock_orders = self._create_quotations(count, f"Stock {prefix}")
-        before = self.cr.sql_log_count
-        with patch.object(type(stock_orders), "_vshn_win_and_convert", lambda self: 0):
-            stock_orders.action_confirm()
-        self.env.flush_all()
-        stock = self.cr.sql_log_count - before
+        # stock Odoo's figure comes from bench/run.sh, on a database without
+        # the addon: here only ours
         _logger.info(
-            "Confirming %s quotations: %s queries with conversion (%.1f per order), "
-            "stock %s (%.1f per order), ratio %.2f",
+            "Confirming %s quotations: %s queries with conversion (%.1f per order)",
             count,
             queries,
             queries / count,
-            stock,
-            stock / count,
-            queries / stock,
         )
         return queries
 
