@@ -19,6 +19,7 @@
         "sale_timesheet",
         "hr",
         "calendar",
+        "product_contract",
     ],
     "data": [
         "security/res_groups.xml",
@@ -46,6 +47,7 @@
         "wizard/vshn_onboarding_gate_bypass_views.xml",
         "wizard/crm_lead_escalate_views.xml",
         "views/vshn_sales_onboarding_menus.xml",
+        "report/vshn_profitability_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

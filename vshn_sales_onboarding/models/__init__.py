@@ -14,6 +14,7 @@ from . import vshn_onboarding_stage
 from . import vshn_onboarding
 from . import vshn_onboarding_start
 from . import vshn_onboarding_initialization
+from . import vshn_onboarding_budget
 from . import vshn_onboarding_checklist_template
 from . import vshn_onboarding_checklist_line
 from . import vshn_onboarding_role_default

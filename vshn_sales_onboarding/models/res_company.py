@@ -48,6 +48,12 @@ class ResCompany(models.Model):
         help="Onboardings of orders from this untaxed amount end with a "
         "retrospective. Zero: only high-touch segments and high complexity.",
     )
+    onboarding_budget_warning_share = fields.Float(
+        string="Budget Warning From",
+        default=0.8,
+        help="An onboarding that is not Done warns when its effort cost passes "
+        "this share of the sold amount (0.8 = 80 %).",
+    )
     onboarding_project_id = fields.Many2one(
         "project.project",
         string="Onboarding Project",

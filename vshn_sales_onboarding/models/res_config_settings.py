@@ -24,6 +24,9 @@ class ResConfigSettings(models.TransientModel):
     onboarding_retrospective_amount = fields.Monetary(
         related="company_id.onboarding_retrospective_amount", readonly=False
     )
+    onboarding_budget_warning_share = fields.Float(
+        related="company_id.onboarding_budget_warning_share", readonly=False
+    )
     onboarding_project_id = fields.Many2one(
         related="company_id.onboarding_project_id", readonly=False
     )

@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..report.vshn_profitability_report import FINANCE_GROUPS
 from .vshn_onboarding_gate_mixin import as_process, check_process_fields
 from .vshn_onboarding_stakeholder_mixin import role_user_field
 
@@ -157,6 +158,38 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.onboarding_count = counts.get(partner, 0)
+
+    profitability_revenue = fields.Monetary(
+        string="Revenue (Posted)",
+        compute="_compute_profitability",
+        groups=FINANCE_GROUPS,
+        currency_field="profitability_currency_id",
+    )
+    profitability_margin = fields.Monetary(
+        string="Contribution Margin",
+        compute="_compute_profitability",
+        groups=FINANCE_GROUPS,
+        currency_field="profitability_currency_id",
+    )
+    profitability_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_profitability", groups=FINANCE_GROUPS
+    )
+
+    def _compute_profitability(self):
+        figures = self.env["vshn.profitability.report"]._figures_by(
+            "partner_id", self.commercial_partner_id, ("revenue", "margin")
+        )
+        for partner in self:
+            sums = figures.get(partner.commercial_partner_id.id, {})
+            partner.profitability_revenue = sums.get("revenue", 0.0)
+            partner.profitability_margin = sums.get("margin", 0.0)
+            partner.profitability_currency_id = self.env.company.currency_id
+
+    def action_view_profitability(self):
+        return self.env["vshn.profitability.report"]._action_for(
+            [("partner_id", "in", self.commercial_partner_id.ids)],
+            self.env._("Profitability of %s", self.commercial_partner_id[:1].name),
+        )
 
     def action_view_onboardings(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(

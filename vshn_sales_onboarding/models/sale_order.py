@@ -9,6 +9,7 @@ from odoo.exceptions import UserError
 from odoo.http import request
 from odoo.tools import SQL, mute_logger
 
+from ..report.vshn_profitability_report import FINANCE_GROUPS
 from .vshn_onboarding_gate_mixin import (
     BYPASS_CONTEXT_KEY,
     GATE_BYPASS,
@@ -394,3 +395,46 @@ class SaleOrder(models.Model):
             "views": [(False, "form")],
             "res_id": self.onboarding_id.id,
         }
+
+    # ------------------------------------------------------------------
+    # Profitability (finance and managers)
+    # ------------------------------------------------------------------
+
+    invoiced_revenue = fields.Monetary(
+        string="Invoiced (Posted)",
+        compute="_compute_profitability",
+        groups=FINANCE_GROUPS,
+        currency_field="profitability_currency_id",
+    )
+    effort_cost = fields.Monetary(
+        string="Effort to Date",
+        compute="_compute_profitability",
+        groups=FINANCE_GROUPS,
+        currency_field="profitability_currency_id",
+    )
+    margin_amount = fields.Monetary(
+        string="Contribution Margin",
+        compute="_compute_profitability",
+        groups=FINANCE_GROUPS,
+        currency_field="profitability_currency_id",
+    )
+
+    profitability_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+
+    def _compute_profitability(self):
+        figures = self.env["vshn.profitability.report"]._figures_by(
+            "order_id", self, ("revenue", "effort_cost", "margin")
+        )
+        for order in self:
+            sums = figures.get(order.id, {})
+            order.invoiced_revenue = sums.get("revenue", 0.0)
+            order.effort_cost = sums.get("effort_cost", 0.0)
+            order.margin_amount = sums.get("margin", 0.0)
+
+    def action_view_profitability(self):
+        return self.env["vshn.profitability.report"]._action_for(
+            [("order_id", "in", self.ids)],
+            self.env._("Profitability of %s", self[:1].name),
+        )

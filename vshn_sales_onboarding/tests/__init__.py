@@ -14,3 +14,4 @@ from . import test_onboarding_tour
 from . import test_performance
 from . import test_portal_signature
 from . import test_concurrency
+from . import test_profitability_report

@@ -1,0 +1,1 @@
+from . import vshn_profitability_report
