@@ -5,7 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/../setup/common.sh"
 COUNT="${1:-100}"
 ROUNDS="${2:-3}"
-STOCK_MODULES=sale_crm,sale_management,sale_project,sale_timesheet,hr,calendar
+STOCK_MODULES=sale_crm,sale_management,sale_project,sale_timesheet,hr,calendar,product_contract
 
 resolve_odoo_src
 ensure_venv

@@ -1905,3 +1905,932 @@ def test_salesperson_without_email_confirms_own_quotation(
     rpc.call("sale.order", "action_confirm", [order])
     row = admin.read_one("sale.order", order, ["state", "onboarding_conversion"])
     assert row == {"id": order, "state": "sale", "onboarding_conversion": "done"}
+
+
+# ----------------------------------------------------------------------
+# Finance: cost, margin and profitability are for finance and managers
+# ----------------------------------------------------------------------
+#
+# Salespeople (sales, sales2: onboarding users; plain: stock salesman) and
+# portal users keep stock Odoo's view of prices and order amounts; the
+# profitability report and the cost, effort, margin and burn fields are for
+# the Finance group and managers, over every RPC path: read, search, group
+# by, the web client's calls, export, onchange and the smart buttons.
+
+PROFITABILITY = "vshn.profitability.report"
+OUTSIDERS = ["sales", "sales2", "plain", "portal"]
+INSIDERS = ["finance", "manager"]
+FINANCE_FIELDS = {
+    "vshn.onboarding": [
+        "invoiced_amount",
+        "effort_cost",
+        "margin_amount",
+        "budget_burn",
+        "budget_warning",
+    ],
+    "sale.order": ["invoiced_revenue", "effort_cost", "margin_amount"],
+    "res.partner": [
+        "profitability_revenue",
+        "profitability_margin",
+        "profitability_currency_id",
+    ],
+}
+# what each record reads with the fields above, computed by hand: one posted
+# invoice of 1,000.00 untaxed; 2 h of timesheet at 100.00/h on its project
+SOLD = 1000.0
+EFFORT = 200.0
+MARGIN = SOLD - EFFORT
+EXPECTED = {
+    "vshn.onboarding": {
+        "invoiced_amount": SOLD,
+        "effort_cost": EFFORT,
+        "margin_amount": MARGIN,
+        "budget_burn": 100.0 * EFFORT / SOLD,
+        "budget_warning": False,
+    },
+    "sale.order": {
+        "invoiced_revenue": SOLD,
+        "effort_cost": EFFORT,
+        "margin_amount": MARGIN,
+    },
+    "res.partner": {"profitability_revenue": SOLD, "profitability_margin": MARGIN},
+}
+REPORT_MEASURES = ["revenue:sum", "effort_cost:sum", "margin:sum", "margin_percent:sum"]
+
+
+class Books:
+    """A customer sold by one user, invoiced and worked on, in the books."""
+
+
+@pytest.fixture(scope="module")
+def books(admin, world):
+    """``books(key)``: the customer, confirmed order, onboarding and posted
+    invoice of ``key``'s own sale (``portal``: of the portal user's company,
+    sold by the salesperson), made once. Only the salesperson's has effort:
+    a project with 2 h of timesheet at 100.00/h."""
+    made = {}
+
+    def make(key):
+        if key in made:
+            return made[key]
+        b = Books()
+        seller = key if key in ("sales", "sales2", "plain") else "sales"
+        b.customer = (
+            world.customer_portal
+            if key == "portal"
+            else world.new_customer(f"Profit {key}")
+        )
+        b.order = world.new_order(b.customer, world.users[seller])
+        admin.call("sale.order", "action_confirm", [b.order])
+        b.onboarding = admin.read_one("sale.order", b.order, ["onboarding_id"])[
+            "onboarding_id"
+        ][0]
+        if key == "sales":
+            project = admin.create(
+                "project.project",
+                {"name": f"RPC Profit {world.tag}", "allow_timesheets": True},
+            )
+            admin.call(
+                "vshn.onboarding", "write", [b.onboarding], {"project_id": project}
+            )
+            admin.call("sale.order", "write", [b.order], {"project_id": project})
+            employee = admin.create(
+                "hr.employee", {"name": f"RPC Engineer {world.tag}", "hourly_cost": 100}
+            )
+            admin.create(
+                "account.analytic.line",
+                {
+                    "name": "Work",
+                    "project_id": project,
+                    "employee_id": employee,
+                    "unit_amount": 2,
+                },
+            )
+        context = {
+            "active_model": "sale.order",
+            "active_ids": [b.order],
+            "active_id": b.order,
+        }
+        wizard = admin.call(
+            "sale.advance.payment.inv",
+            "create",
+            {"advance_payment_method": "delivered"},
+            context=context,
+        )
+        admin.call(
+            "sale.advance.payment.inv", "create_invoices", [wizard], context=context
+        )
+        (b.invoice,) = admin.read_one("sale.order", b.order, ["invoice_ids"])[
+            "invoice_ids"
+        ]
+        admin.call("account.move", "action_post", [b.invoice])
+        b.rows = admin.search(PROFITABILITY, [("partner_id", "=", b.customer)])
+        assert b.rows, "the posted invoice is in the report"
+        b.records = {
+            "vshn.onboarding": b.onboarding,
+            "sale.order": b.order,
+            "res.partner": b.customer,
+        }
+        made[key] = b
+        return b
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def exporters(admin, world):
+    """Every test user may export, as Odoo's default user template allows:
+    what stops them must be the access rights, not the export right."""
+    export = admin.ref("base.group_allow_export")
+    admin.call(
+        "res.users",
+        "write",
+        [world.users[key] for key in OUTSIDERS + INSIDERS],
+        {"groups_id": [(4, export)]},
+    )
+
+
+def report_attack(method, build):
+    """A call on the profitability report; ``build(b)`` gives args, kwargs."""
+    return pytest.param(method, build, id=f"report-{method}")
+
+
+REPORT_ATTACKS = [
+    report_attack(
+        "search_read",
+        lambda b: (
+            [[("partner_id", "=", b.customer)]],
+            {"fields": ["revenue", "effort_cost", "margin"]},
+        ),
+    ),
+    report_attack("search", lambda b: ([[("margin", ">", 0)]], {})),
+    report_attack("search_count", lambda b: ([[]], {})),
+    report_attack(
+        "read_group",
+        lambda b: ([[], REPORT_MEASURES, ["partner_id"]], {"lazy": False}),
+    ),
+    report_attack("read", lambda b: ([b.rows, ["revenue", "margin"]], {})),
+    report_attack(
+        "web_read",
+        lambda b: ([b.rows], {"specification": {"margin": {}, "partner_id": {}}}),
+    ),
+    report_attack("export_data", lambda b: ([b.rows, ["revenue", "margin"]], {})),
+    report_attack(
+        "web_search_read",
+        lambda b: (
+            [[("partner_id", "=", b.customer)]],
+            {"specification": {"revenue": {}, "margin": {}}},
+        ),
+    ),
+    report_attack(
+        "web_read_group",
+        lambda b: ([[], REPORT_MEASURES, ["partner_id", "date:month"]], {}),
+    ),
+    report_attack("name_search", lambda b: ([], {"name": ""})),
+    report_attack("create", lambda b: ([{"revenue": 1.0}], {})),
+    report_attack("unlink", lambda b: ([b.rows], {})),
+]
+
+
+@pytest.mark.parametrize("method, build", REPORT_ATTACKS)
+@pytest.mark.parametrize("user", OUTSIDERS)
+def test_profitability_report_is_closed_to_others(
+    admin, books, exporters, login, user, method, build
+):
+    b = books("sales")
+    before = snapshot(admin, records(PROFITABILITY, b.rows, ["revenue", "margin"]))
+    args, kwargs = build(b)
+    error = login(user).attempt(PROFITABILITY, method, *args, **kwargs)
+    assert_clear(error, PROFITABILITY, names={"odoo.exceptions.AccessError"})
+    assert (
+        snapshot(admin, records(PROFITABILITY, b.rows, ["revenue", "margin"])) == before
+    )
+
+
+@pytest.mark.parametrize(
+    "method, build",
+    [
+        pytest.param(m, bd, id=pid)
+        for m, bd, pid in [
+            ("create", lambda b: ([{"revenue": 1.0}], {}), "create"),
+            ("write", lambda b: ([b.rows, {"revenue": 1.0}], {}), "write"),
+            ("unlink", lambda b: ([b.rows], {}), "unlink"),
+        ]
+    ],
+)
+@pytest.mark.parametrize("user", INSIDERS)
+def test_profitability_report_is_read_only(admin, books, login, user, method, build):
+    b = books("sales")
+    watch = records(PROFITABILITY, b.rows, ["revenue", "margin"])
+    before = snapshot(admin, watch)
+    args, kwargs = build(b)
+    error = login(user).attempt(PROFITABILITY, method, *args, **kwargs)
+    assert_clear(error, PROFITABILITY, names={"odoo.exceptions.AccessError"})
+    assert snapshot(admin, watch) == before
+
+
+def field_attack(method, build, pid=None):
+    """A call on a record's finance fields: ``build(model, record, fields)``
+    gives args, kwargs."""
+    return pytest.param(method, build, id=pid or method)
+
+
+FIELD_ATTACKS = [
+    field_attack("read", lambda m, r, f: ([[r], f], {})),
+    field_attack(
+        "search_read",
+        lambda m, r, f: ([[("id", "=", r)]], {"fields": f}),
+    ),
+    field_attack(
+        "search",
+        lambda m, r, f: ([[(name, "!=", False) for name in f]], {}),
+        "search-domain",
+    ),
+    field_attack(
+        "search",
+        lambda m, r, f: (
+            [[("id", "=", r)]],
+            {"order": ", ".join(f"{name} desc" for name in f)},
+        ),
+        "search-order",
+    ),
+    field_attack(
+        "search_count",
+        lambda m, r, f: ([[(name, "!=", False) for name in f]], {}),
+    ),
+    field_attack(
+        "read_group",
+        lambda m, r, f: ([[("id", "=", r)], ["__count"], f], {"lazy": False}),
+        "read_group-groupby",
+    ),
+    field_attack(
+        "read_group",
+        lambda m, r, f: ([[("id", "=", r)], [f"{name}:sum" for name in f], []], {}),
+        "read_group-aggregate",
+    ),
+    field_attack(
+        "web_read_group",
+        lambda m, r, f: ([[("id", "=", r)], ["__count"], f], {"lazy": False}),
+    ),
+    field_attack(
+        "web_read",
+        lambda m, r, f: ([[r]], {"specification": {name: {} for name in f}}),
+    ),
+    field_attack(
+        "web_search_read",
+        lambda m, r, f: (
+            [[("id", "=", r)]],
+            {"specification": {name: {} for name in f}},
+        ),
+    ),
+    field_attack("export_data", lambda m, r, f: ([[r], f], {})),
+    field_attack(
+        "onchange",
+        lambda m, r, f: ([[r], {}, [], {name: {} for name in f}], {}),
+    ),
+]
+
+
+def own_record(books, user, model):
+    """The record of ``model`` the attacker reaches in their own work: their
+    own sale (portal: their company; the order and onboarding of the sale
+    they did not make)."""
+    return books(user).records[model]
+
+
+@pytest.mark.parametrize("method, build", FIELD_ATTACKS)
+@pytest.mark.parametrize("model", list(FINANCE_FIELDS))
+@pytest.mark.parametrize("user", OUTSIDERS)
+def test_finance_fields_are_closed_to_others(
+    admin, books, exporters, login, user, model, method, build
+):
+    record = own_record(books, user, model)
+    fields = FINANCE_FIELDS[model]
+    rpc = login(user)
+    if user != "portal" or model == "res.partner":
+        # the record itself is theirs to read: only the finance fields are not
+        assert rpc.call(model, "read", [record], ["display_name"])
+    watch = records(model, [record], ["write_date", *fields])
+    before = snapshot(admin, watch)
+    args, kwargs = build(model, record, fields)
+    error = rpc.attempt(model, method, *args, **kwargs)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    if user != "portal" or model == "res.partner":
+        for name in fields:
+            assert name in error.message, f"{name} not refused: {error}"
+    assert snapshot(admin, watch) == before
+
+
+RELATED_ATTACKS = [
+    pytest.param(
+        "sale.order",
+        lambda b: [("onboarding_id.effort_cost", ">", 0)],
+        "effort_cost",
+        id="order-by-onboarding-effort",
+    ),
+    pytest.param(
+        "vshn.onboarding",
+        lambda b: [("order_ids", "any", [("margin_amount", ">", 0)])],
+        "margin_amount",
+        id="onboarding-by-order-margin",
+    ),
+    pytest.param(
+        "res.partner",
+        lambda b: [("sale_order_ids.margin_amount", ">", 0)],
+        "margin_amount",
+        id="customer-by-order-margin",
+    ),
+    pytest.param(
+        "crm.lead",
+        lambda b: [("partner_id.profitability_margin", ">", 0)],
+        "profitability_margin",
+        id="deal-by-customer-margin",
+    ),
+    pytest.param(
+        "sale.order",
+        lambda b: [("partner_id.commercial_partner_id.profitability_revenue", ">", 0)],
+        "profitability_revenue",
+        id="order-by-customer-revenue",
+    ),
+]
+
+
+@pytest.mark.parametrize("model, build, field", RELATED_ATTACKS)
+@pytest.mark.parametrize("user", ["sales", "plain"])
+def test_finance_fields_are_not_searched_through_a_relation(
+    books, login, user, model, build, field
+):
+    error = login(user).attempt(model, "search", build(books(user)))
+    assert_clear(error, field, names={"odoo.exceptions.AccessError"})
+
+
+@pytest.mark.parametrize("model", list(FINANCE_FIELDS))
+@pytest.mark.parametrize("user", OUTSIDERS)
+def test_profitability_button_opens_nothing_for_others(
+    admin, books, login, user, model
+):
+    """The smart button is a public method: it answers with the report's
+    access error rather than an action the user could not open."""
+    record = books(user).records[model]
+    watch = records(model, [record], ["write_date"])
+    before = snapshot(admin, watch)
+    error = login(user).attempt(model, "action_view_profitability", [record])
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    if user != "portal" or model == "res.partner":
+        assert PROFITABILITY in error.message, error
+    assert snapshot(admin, watch) == before
+
+
+@pytest.mark.parametrize("model", list(FINANCE_FIELDS))
+@pytest.mark.parametrize("user", OUTSIDERS + INSIDERS)
+def test_fields_get_shows_finance_fields_to_finance_only(login, user, model):
+    try:
+        described = login(user).call(model, "fields_get", attributes=["type"])
+    except RpcError as error:
+        assert_clear(error, names={"odoo.exceptions.AccessError"})
+        described = {}
+    shown = set(FINANCE_FIELDS[model]) & set(described)
+    assert shown == (set(FINANCE_FIELDS[model]) if user in INSIDERS else set())
+
+
+@pytest.mark.parametrize(
+    "model, method, args, kwargs",
+    [
+        pytest.param(
+            "account.analytic.line",
+            "search_read",
+            [[("project_id", "!=", False)]],
+            {"fields": ["amount", "unit_amount"]},
+            id="timesheet-costs",
+        ),
+        pytest.param(
+            "account.analytic.line",
+            "read_group",
+            [[], ["amount:sum"], ["account_id"]],
+            {},
+            id="analytic-costs-grouped",
+        ),
+        pytest.param(
+            "hr.employee",
+            "search_read",
+            [[]],
+            {"fields": ["hourly_cost"]},
+            id="hourly-cost",
+        ),
+    ],
+)
+@pytest.mark.parametrize("user", OUTSIDERS)
+def test_effort_is_not_read_from_its_sources(
+    books, login, user, model, method, args, kwargs
+):
+    """The report's sources stay closed too: timesheet and vendor-bill costs
+    on analytic lines, an employee's hourly cost."""
+    books("sales")
+    rpc = login(user)
+    if user == "portal" and model == "account.analytic.line":
+        # stock project sharing: a portal user reads the timesheets of the
+        # projects shared with them, and no one shared the salesperson's
+        assert rpc.call(model, method, *args, **kwargs) == []
+        return
+    error = rpc.attempt(model, method, *args, **kwargs)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+def test_salesperson_keeps_prices_and_order_amounts(books, login):
+    """What stock Odoo shows a salesperson stays."""
+    b = books("sales")
+    sales = login("sales")
+    order = sales.call("sale.order", "read", [b.order], ["amount_untaxed"])[0]
+    assert order["amount_untaxed"] == pytest.approx(SOLD)
+    line = sales.call(
+        "sale.order.line",
+        "search_read",
+        [("order_id", "=", b.order)],
+        fields=["price_unit", "price_subtotal"],
+    )
+    assert [row["price_subtotal"] for row in line] == [pytest.approx(SOLD)]
+    onboarding = sales.call(
+        "vshn.onboarding", "read", [b.onboarding], ["amount_untaxed"]
+    )[0]
+    assert onboarding["amount_untaxed"] == pytest.approx(SOLD)
+
+
+def assert_figures(row, expected):
+    for name, value in expected.items():
+        if isinstance(value, bool):
+            assert row[name] is value, (name, row)
+        else:
+            assert row[name] == pytest.approx(value), (name, row)
+
+
+@pytest.mark.parametrize("user", INSIDERS)
+def test_finance_and_managers_read_the_figures_of_a_sale_not_theirs(
+    world, books, exporters, login, user
+):
+    b = books("sales")
+    rpc = login(user)
+    order = rpc.call("sale.order", "read", [b.order], ["user_id"])[0]
+    assert m2o_id(order["user_id"]) == world.users["sales"] != rpc.uid
+    for model, expected in EXPECTED.items():
+        record = b.records[model]
+        (row,) = rpc.call(model, "read", [record], list(expected))
+        assert_figures(row, expected)
+        (row,) = rpc.call(
+            model, "web_read", [record], specification={f: {} for f in expected}
+        )
+        assert_figures(row, expected)
+        exported = rpc.call(model, "export_data", [record], list(expected))
+        assert len(exported["datas"]) == 1
+    found = rpc.call(
+        "vshn.onboarding",
+        "search",
+        [("budget_warning", "=", False), ("id", "=", b.onboarding)],
+    )
+    assert found == [b.onboarding]
+    # what they may search, sort and group by stays theirs
+    assert rpc.call(
+        "sale.order",
+        "search",
+        [("id", "=", b.order), ("amount_untaxed", ">", 0)],
+        order="amount_untaxed desc",
+    ) == [b.order]
+
+
+@pytest.mark.parametrize("user", INSIDERS)
+def test_finance_and_managers_read_the_report(books, exporters, login, user):
+    b = books("sales")
+    rpc = login(user)
+    domain = [("partner_id", "=", b.customer)]
+    expected = {
+        "revenue": SOLD,
+        "effort_cost": EFFORT,
+        "margin": MARGIN,
+        "margin_percent": 100.0 * MARGIN / SOLD,
+    }
+    grouped = rpc.call(
+        PROFITABILITY,
+        "web_read_group",
+        domain,
+        REPORT_MEASURES,
+        ["partner_id"],
+        lazy=False,
+    )
+    (group,) = grouped["groups"]
+    assert m2o_id(group["partner_id"]) == b.customer
+    assert_figures(group, expected)
+    (group,) = rpc.call(
+        PROFITABILITY, "read_group", domain, REPORT_MEASURES, [], lazy=False
+    )
+    assert_figures(group, expected)
+    rows = rpc.call(
+        PROFITABILITY,
+        "web_search_read",
+        domain,
+        specification={"line_type": {}, "revenue": {}, "effort_cost": {}},
+    )["records"]
+    assert sorted(row["line_type"] for row in rows) == ["revenue", "timesheet"]
+    assert sum(row["revenue"] for row in rows) == pytest.approx(SOLD)
+    assert sum(row["effort_cost"] for row in rows) == pytest.approx(EFFORT)
+    exported = rpc.call(PROFITABILITY, "export_data", b.rows, ["margin"])
+    assert sum(float(row[0]) for row in exported["datas"]) == pytest.approx(MARGIN)
+    assert rpc.call(PROFITABILITY, "name_search", "", limit=1)
+    for model, record in b.records.items():
+        action = rpc.call(model, "action_view_profitability", [record])
+        assert action["res_model"] == PROFITABILITY
+        rows = rpc.call(
+            PROFITABILITY, "search_read", action["domain"], fields=["margin"]
+        )
+        assert sum(row["margin"] for row in rows) == pytest.approx(MARGIN)
+
+
+def test_finance_of_another_company_reads_none_of_this_one(
+    admin, world, books, server_url, server_db
+):
+    b = books("sales")
+    login_name = f"rpc_finance_other_{world.tag}"
+    admin.create(
+        "res.users",
+        {
+            "name": f"RPC finance other company {world.tag}",
+            "login": login_name,
+            "password": PASSWORD,
+            "company_id": world.other_company,
+            "company_ids": [(6, 0, [world.other_company])],
+            "groups_id": [(6, 0, [admin.ref(GROUPS["finance"])])],
+        },
+        allowed_company_ids=[world.main_company, world.other_company],
+    )
+    rpc = Rpc(server_url, server_db, login_name, PASSWORD)
+    assert rpc.call(PROFITABILITY, "search", [("partner_id", "=", b.customer)]) == []
+    error = rpc.attempt(PROFITABILITY, "read", b.rows, ["margin"])
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    error = rpc.attempt("sale.order", "read", [b.order], ["margin_amount"])
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    # the customer is shared between the companies: its figures are this
+    # company's, which the other company's finance does not see
+    (row,) = rpc.call(
+        "res.partner", "read", [b.customer], FINANCE_FIELDS["res.partner"][:2]
+    )
+    assert_figures(row, {"profitability_revenue": 0.0, "profitability_margin": 0.0})
+
+
+# --- invoicing exceptions: finance's list, the assigned account manager's to
+# resolve; nobody else's ------------------------------------------------------
+
+EXCEPTION = "vshn.invoicing.exception"
+EXCEPTION_FIELDS = ["state", "resolution_note", "amount_expected", "user_id", "kind"]
+
+
+@pytest.fixture(scope="module")
+def invoicing_exception(admin, world, books):
+    """An exception on the salesperson's customer, assigned to sales2 as its
+    account manager: the seller is not the one who resolves it."""
+    customer = books("sales").customer
+    return admin.create(
+        EXCEPTION,
+        {
+            "partner_id": customer,
+            "kind": "wrong_amount",
+            "user_id": world.users["sales2"],
+            "amount_expected": 1000.0,
+            "description": f"RPC exception {world.tag}",
+        },
+    )
+
+
+EXCEPTION_ATTACKS = [
+    pytest.param(lambda w, e, n: ("read", [[e], EXCEPTION_FIELDS]), id="read"),
+    pytest.param(
+        lambda w, e, n: (
+            "web_read",
+            [[e]],
+            {"specification": {name: {} for name in EXCEPTION_FIELDS}},
+        ),
+        id="web_read",
+    ),
+    pytest.param(
+        lambda w, e, n: (
+            "create",
+            [
+                {
+                    "partner_id": w.customer,
+                    "kind": "missing_po",
+                    "user_id": w.users["sales"],
+                    "description": n,
+                }
+            ],
+        ),
+        id="create",
+    ),
+    pytest.param(
+        lambda w, e, n: ("write", [[e], {"resolution_note": n}]), id="write-note"
+    ),
+    pytest.param(
+        lambda w, e, n: ("write", [[e], {"user_id": w.users["sales"]}]),
+        id="take-it-over",
+    ),
+    pytest.param(lambda w, e, n: ("action_resolve", [[e]]), id="resolve"),
+    pytest.param(lambda w, e, n: ("action_reopen", [[e]]), id="reopen"),
+    pytest.param(lambda w, e, n: ("unlink", [[e]]), id="unlink"),
+    pytest.param(
+        lambda w, e, n: ("message_post", [[e]], {"body": n}), id="message_post"
+    ),
+]
+
+
+@pytest.mark.parametrize("build", EXCEPTION_ATTACKS)
+@pytest.mark.parametrize("user", ["sales", "plain", "portal"])
+def test_invoicing_exception_is_closed_to_others(
+    admin, world, login, invoicing_exception, user, build
+):
+    name = f"RPC Exception {world.tag} {uuid.uuid4().hex[:6]}"
+    method, args, *kwargs = build(world, invoicing_exception, name)
+    watch = (
+        EXCEPTION,
+        ["|", ("id", "=", invoicing_exception), ("description", "=", name)],
+        EXCEPTION_FIELDS,
+    )
+    messages = (
+        "mail.message",
+        [("model", "=", EXCEPTION), ("res_id", "=", invoicing_exception)],
+        ["body"],
+    )
+    before = snapshot(admin, watch), snapshot(admin, messages)
+    error = login(user).attempt(EXCEPTION, method, *args, **(kwargs or [{}])[0])
+    # posting without a sender address stops before the access check: both
+    # refuse, and nothing is posted
+    names = CLEAR_ERRORS if method == "message_post" else None
+    assert_clear(error, names=names or {"odoo.exceptions.AccessError"})
+    assert (snapshot(admin, watch), snapshot(admin, messages)) == before
+
+
+@pytest.mark.parametrize("user", ["sales", "sales2", "plain", "portal"])
+def test_invoicing_exceptions_are_not_listed_for_others(
+    login, invoicing_exception, user
+):
+    rpc = login(user)
+    try:
+        found = rpc.call(EXCEPTION, "search", [("id", "=", invoicing_exception)])
+    except RpcError as error:
+        assert_clear(error, names={"odoo.exceptions.AccessError"})
+        return
+    # an onboarding user lists the exceptions assigned to them only
+    assert found == ([invoicing_exception] if user == "sales2" else [])
+
+
+def test_assigned_account_manager_resolves_but_changes_nothing_else(
+    admin, world, login, invoicing_exception
+):
+    sales2 = login("sales2")
+    before = admin.read_one(EXCEPTION, invoicing_exception, EXCEPTION_FIELDS)
+    error = sales2.attempt(
+        EXCEPTION, "write", [invoicing_exception], {"amount_expected": 1.0}
+    )
+    assert_clear(error, "amount_expected", names={"odoo.exceptions.AccessError"})
+    error = sales2.attempt(
+        EXCEPTION, "write", [invoicing_exception], {"state": "resolved"}
+    )
+    assert_clear(error, "Resolve")
+    assert admin.read_one(EXCEPTION, invoicing_exception, EXCEPTION_FIELDS) == before
+    note = f"Credit note sent {world.tag}"
+    sales2.call(EXCEPTION, "write", [invoicing_exception], {"resolution_note": note})
+    sales2.call(EXCEPTION, "action_resolve", [invoicing_exception])
+    row = admin.read_one(EXCEPTION, invoicing_exception, EXCEPTION_FIELDS)
+    assert (row["state"], row["resolution_note"]) == ("resolved", note)
+    assert row["amount_expected"] == pytest.approx(1000.0)
+    # finance reopens it; the account manager still cannot take another's
+    login("finance").call(EXCEPTION, "action_reopen", [invoicing_exception])
+    assert admin.read_one(EXCEPTION, invoicing_exception, ["state"])["state"] == "open"
+
+
+@pytest.mark.parametrize("user", INSIDERS)
+def test_finance_and_managers_raise_and_resolve_exceptions(admin, world, login, user):
+    rpc = login(user)
+    exception = rpc.create(
+        EXCEPTION,
+        {
+            "partner_id": world.customer,
+            "kind": "missing_po",
+            "user_id": world.users["sales"],
+            "description": f"RPC raised by {user} {world.tag}",
+        },
+    )
+    rpc.call(EXCEPTION, "action_resolve", [exception])
+    row = admin.read_one(EXCEPTION, exception, ["state", "user_id"])
+    assert row["state"] == "resolved"
+    assert m2o_id(row["user_id"]) == world.users["sales"]
+
+
+# --- key customers: flagged by managers and finance ---------------------------
+
+
+@pytest.mark.parametrize(
+    "user, build",
+    [
+        pytest.param(
+            u,
+            b,
+            id=f"{u}-{pid}",
+        )
+        for u in ("sales", "sales2", "plain")
+        for pid, b in [
+            (
+                "write",
+                lambda w, c, n: ("write", [[c], {"is_key_customer": True}], {}),
+            ),
+            (
+                "create",
+                lambda w, c, n: (
+                    "create",
+                    [{"name": n, "is_company": True, "is_key_customer": True}],
+                    {},
+                ),
+            ),
+            (
+                "copy",
+                lambda w, c, n: (
+                    "copy",
+                    [[c]],
+                    {"default": {"name": n, "is_key_customer": True}},
+                ),
+            ),
+            (
+                "alert-month",
+                lambda w, c, n: (
+                    "write",
+                    [[c], {"key_customer_alert_month": "2026-01-01"}],
+                    {},
+                ),
+            ),
+        ]
+    ]
+    + [
+        pytest.param(
+            "portal",
+            lambda w, c, n: (
+                "write",
+                [[w.portal_contact], {"is_key_customer": True}],
+                {},
+            ),
+            id="portal-write-own-contact",
+        ),
+        pytest.param(
+            "finance",
+            lambda w, c, n: (
+                "write",
+                [[c], {"key_customer_alert_month": "2026-01-01"}],
+                {},
+            ),
+            id="finance-alert-month",
+        ),
+    ],
+)
+def test_salespeople_do_not_flag_key_customers(admin, world, books, login, user, build):
+    customer = books("sales").customer
+    name = f"RPC Key {world.tag} {uuid.uuid4().hex[:6]}"
+    method, args, kwargs = build(world, customer, name)
+    fields = ["is_key_customer", "key_customer_alert_month"]
+    watch = (
+        "res.partner",
+        ["|", ("id", "in", [customer, world.portal_contact]), ("name", "=", name)],
+        fields,
+    )
+    before = snapshot(admin, watch)
+    error = login(user).attempt("res.partner", method, *args, **kwargs)
+    assert_clear(error)
+    assert snapshot(admin, watch) == before
+
+
+def test_salesperson_cannot_unflag_a_key_customer(admin, world, login):
+    customer = world.new_customer("Key")
+    login("finance").call("res.partner", "write", [customer], {"is_key_customer": True})
+    error = login("sales").attempt(
+        "res.partner", "write", [customer], {"is_key_customer": False}
+    )
+    assert_clear(error, "key customer", names={"odoo.exceptions.AccessError"})
+    row = admin.read_one("res.partner", customer, ["is_key_customer"])
+    assert row["is_key_customer"] is True
+    login("manager").call(
+        "res.partner", "write", [customer], {"is_key_customer": False}
+    )
+    row = admin.read_one("res.partner", customer, ["is_key_customer"])
+    assert row["is_key_customer"] is False
+
+
+def test_import_of_a_key_customer_flag_is_refused(admin, world, login):
+    name = f"RPC Imported Key {world.tag}"
+    result = login("sales").call(
+        "res.partner", "load", ["name", "is_key_customer"], [[name, "1"]]
+    )
+    assert not result["ids"], result
+    assert [m for m in result["messages"] if m["type"] == "error"], result
+    assert admin.search("res.partner", [("name", "=", name)]) == []
+
+
+# --- pipeline figures: one's own deals; the whole pipeline for managers,
+# finance and sales managers ----------------------------------------------------
+
+PIPELINE = "vshn.pipeline.report"
+
+
+@pytest.fixture(scope="module")
+def pipeline(admin, world, deal):
+    """The pipeline rows of a deal of sales and of one of sales2."""
+    own = deal(name=f"RPC Pipeline own {world.tag}")
+    other = deal(name=f"RPC Pipeline other {world.tag}", user_id=world.users["sales2"])
+    rows = {
+        key: admin.search(PIPELINE, [("lead_id", "=", lead)])
+        for key, lead in (("own", own), ("other", other))
+    }
+    assert rows["own"] and rows["other"], rows
+    return rows
+
+
+def test_salesperson_sees_the_pipeline_figures_of_own_deals_only(login, pipeline):
+    sales = login("sales")
+    fields = ["lead_id", "recurring_revenue_monthly", "expected_revenue"]
+    domain = [("id", "in", pipeline["own"] + pipeline["other"])]
+    rows = sales.call(PIPELINE, "search_read", domain, fields=fields)
+    assert sorted(row["id"] for row in rows) == sorted(pipeline["own"])
+    (group,) = sales.call(PIPELINE, "read_group", domain, ["__count"], [], lazy=False)
+    assert group["__count"] == len(pipeline["own"])
+    error = sales.attempt(PIPELINE, "read", pipeline["other"], fields)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+@pytest.mark.parametrize("user", ["plain", "portal"])
+@pytest.mark.parametrize("method", ["search_read", "read_group"])
+def test_pipeline_figures_are_closed_to_non_onboarding_users(
+    login, pipeline, user, method
+):
+    args = {
+        "search_read": ([("id", "in", pipeline["own"])],),
+        "read_group": ([], ["expected_revenue:sum"], ["user_id"]),
+    }[method]
+    error = login(user).attempt(PIPELINE, method, *args)
+    assert_clear(error, PIPELINE, names={"odoo.exceptions.AccessError"})
+
+
+@pytest.mark.parametrize("user", INSIDERS)
+def test_managers_and_finance_see_the_whole_pipeline(login, pipeline, user):
+    rpc = login(user)
+    ids = pipeline["own"] + pipeline["other"]
+    found = rpc.call(PIPELINE, "search", [("id", "in", ids)])
+    assert sorted(found) == sorted(ids)
+    error = rpc.attempt(PIPELINE, "write", pipeline["own"], {"expected_revenue": 1})
+    assert_clear(error, PIPELINE, names={"odoo.exceptions.AccessError"})
+
+
+def test_offer_sent_date_is_written_by_the_process_only(admin, world, sales):
+    before = admin.read_one("crm.lead", world.lead, ["offer_sent_date"])
+    error = sales.attempt(
+        "crm.lead", "write", [world.lead], {"offer_sent_date": "2026-01-05 10:00:00"}
+    )
+    assert_clear(error)
+    assert admin.read_one("crm.lead", world.lead, ["offer_sent_date"]) == before
+
+
+# --- recurring contracts: finance's -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def contract(admin, world, books):
+    b = books("sales")
+    return admin.create(
+        "contract.contract",
+        {
+            "name": f"RPC Contract {world.tag}",
+            "partner_id": b.customer,
+            "contract_type": "sale",
+        },
+    )
+
+
+@pytest.mark.parametrize("user", ["sales", "plain"])
+def test_salespeople_do_not_read_contracts(login, contract, user):
+    rpc = login(user)
+    for method, args in (
+        ("read", ([contract], ["onboarding_id", "partner_id"])),
+        ("search", ([("onboarding_id", "!=", False)],)),
+    ):
+        error = rpc.attempt("contract.contract", method, *args)
+        assert_clear(error, "contract.contract", names={"odoo.exceptions.AccessError"})
+
+
+def test_contracts_button_opens_no_contract_for_a_salesperson(books, login):
+    """The onboarding's Contracts button is a public method: the action may
+    come back, the contracts it lists stay closed."""
+    sales = login("sales")
+    b = books("sales")
+    action = sales.call("vshn.onboarding", "action_view_contracts", [b.onboarding])
+    error = sales.attempt(
+        action["res_model"], "web_search_read", action["domain"], specification={}
+    )
+    assert_clear(error, "contract.contract", names={"odoo.exceptions.AccessError"})
+
+
+def test_finance_reads_contracts(login, contract):
+    (row,) = login("finance").call(
+        "contract.contract", "read", [contract], ["onboarding_id", "partner_id"]
+    )
+    assert row["partner_id"]

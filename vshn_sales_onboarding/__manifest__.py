@@ -4,7 +4,7 @@
     "name": "VSHN Sales Onboarding",
     "summary": "From first contact to an onboarded, correctly invoiced, "
     "profitable customer: gated sales stages, onboarding board, profitability",
-    "version": "18.0.2.0.0",
+    "version": "18.0.3.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/vshn/vshn_sales_onboarding",
     "author": "VSHN AG",
@@ -48,6 +48,11 @@
         "wizard/crm_lead_escalate_views.xml",
         "views/vshn_sales_onboarding_menus.xml",
         "report/vshn_profitability_report_views.xml",
+        "report/vshn_pipeline_report_views.xml",
+        "data/vshn_key_customer_data.xml",
+        "data/vshn_invoicing_exception_data.xml",
+        "views/contract_contract_views.xml",
+        "views/vshn_invoicing_exception_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -62,5 +67,7 @@
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/finance_demo.xml",
+        "demo/vshn_invoicing_exception_demo.xml",
     ],
 }

@@ -1,5 +1,6 @@
 from . import vshn_onboarding_gate_mixin
 from . import vshn_onboarding_stakeholder_mixin
+from . import vshn_profitability_mixin
 from . import vshn_onboarding_segment
 from . import crm_stage
 from . import crm_lead
@@ -20,3 +21,9 @@ from . import vshn_onboarding_checklist_line
 from . import vshn_onboarding_role_default
 from . import mail_activity_plan_template
 from . import project_task
+from . import account_move_line
+from . import contract_contract
+from . import contract_line
+from . import vshn_invoicing_exception
+from . import vshn_onboarding_invoicing
+from . import sale_order_line

@@ -10,6 +10,7 @@ from .vshn_onboarding_gate_mixin import (
     MANAGER_GROUP,
     PROCESS_CONTEXT_KEY,
     PROCESS_TOKEN,
+    as_process,
     check_internal_users,
     check_record_ids,
     check_relational_values,
@@ -29,6 +30,9 @@ REVIEW_FIELDS = {
     "timeline_confirmed_by_id",
     "timeline_confirmed_date",
 }
+# Written only when the deal's first quotation goes out (sale.order's write):
+# the pipeline figures count offers by it.
+OFFER_SENT_FIELDS = {"offer_sent_date"}
 # the review each role gives, voided when the role changes hands
 REVIEWS_BY_ROLE = {
     "solution_architect": ("offer_reviewed_by_id", "offer_reviewed_date"),
@@ -134,6 +138,13 @@ class CrmLead(models.Model):
         "res.users", string="Timeline Confirmed By", readonly=True, copy=False
     )
     timeline_confirmed_date = fields.Datetime(readonly=True, copy=False)
+    offer_sent_date = fields.Datetime(
+        string="Offer Sent On",
+        readonly=True,
+        copy=False,
+        help="When the first quotation of this opportunity was sent to the "
+        "customer (or confirmed, if it never was sent).",
+    )
     sla_attachment_ids = fields.Many2many(
         "ir.attachment",
         "crm_lead_sla_attachment_rel",
@@ -402,6 +413,21 @@ class CrmLead(models.Model):
     def _get_sent_orders(self):
         return self.order_ids.filtered(lambda order: order.state in ("sent", "sale"))
 
+    def _vshn_record_offer_sent(self):
+        """Note that the offer of these opportunities went out, once, now.
+
+        Called by sale.order whenever quotations are sent or confirmed; the
+        first one counts. Whoever sends or confirms passed the offer gate,
+        which reads the deal: they work on it (a customer's signature runs as
+        superuser in sale's portal).
+        """
+        first = self.filtered(lambda lead: not lead.offer_sent_date)
+        if first:
+            # not a tracked field: nothing for the chatter to compare
+            as_process(first).with_context(tracking_disable=True).write(
+                {"offer_sent_date": fields.Datetime.now()}
+            )
+
     def _get_won_missing(self):
         if any(order.state == "sale" for order in self.order_ids):
             return []
@@ -463,6 +489,14 @@ class CrmLead(models.Model):
                     "The offer review and the timeline confirmation are recorded "
                     "with the buttons on the opportunity (by the Solution Architect "
                     "and the Project Manager), not written, copied or imported."
+                )
+            )
+        if OFFER_SENT_FIELDS & set(vals):
+            raise UserError(
+                self.env._(
+                    "The date the offer was sent is recorded when the first "
+                    "quotation of the opportunity is sent to the customer; it is "
+                    "not written, copied or imported."
                 )
             )
         if ESCALATION_FIELDS & set(vals):
@@ -751,3 +785,52 @@ class CrmLeadConversion(models.Model):
             self.browse(blocked)._message_log_batch(bodies=blocked)
         if to_win:
             to_win.action_set_won()
+
+
+class CrmLeadContract(models.Model):
+    """Recurring revenue: the opportunity's expected MRR against its contracts.
+
+    The contracts are created from the deal's confirmed orders (OCA
+    product_contract); their active lines' MRR (``contract.line``
+    ``monthly_recurring_revenue``, company currency) is compared with the
+    MRR the deal was sold at (crm's ``recurring_revenue_monthly``).
+    """
+
+    _inherit = "crm.lead"
+
+    contract_mrr = fields.Monetary(
+        string="Contract MRR",
+        compute="_compute_contract_mrr",
+        currency_field="company_currency",
+        help="The monthly recurring revenue of the active contract lines that "
+        "come from this opportunity's orders.",
+    )
+    contract_mrr_difference = fields.Monetary(
+        string="MRR Difference",
+        compute="_compute_contract_mrr",
+        currency_field="company_currency",
+        help="Contract MRR minus the opportunity's expected MRR.",
+    )
+    contract_mrr_differs = fields.Boolean(compute="_compute_contract_mrr")
+
+    @api.depends("order_ids.state", "recurring_revenue_monthly")
+    def _compute_contract_mrr(self):
+        today = fields.Date.context_today(self)
+        contract_lines = self.env["contract.line"].sudo()  # amounts of the deal's
+        # own orders' contracts, which the salesperson may not open
+        groups = contract_lines._read_group(
+            contract_lines._vshn_active_domain(today)
+            + [("sale_order_line_id.order_id.opportunity_id", "in", self.ids)],
+            ["sale_order_line_id"],
+            ["monthly_recurring_revenue:sum"],
+        )
+        mrr_by_lead = {}
+        for order_line, mrr in groups:
+            lead_id = order_line.order_id.opportunity_id.id
+            mrr_by_lead[lead_id] = mrr_by_lead.get(lead_id, 0.0) + mrr
+        for lead in self:
+            mrr = mrr_by_lead.get(lead._origin.id, 0.0)
+            difference = mrr - lead.recurring_revenue_monthly
+            lead.contract_mrr = mrr
+            lead.contract_mrr_difference = difference
+            lead.contract_mrr_differs = not lead.company_currency.is_zero(difference)

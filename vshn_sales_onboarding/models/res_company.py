@@ -54,6 +54,25 @@ class ResCompany(models.Model):
         help="An onboarding that is not Done warns when its effort cost passes "
         "this share of the sold amount (0.8 = 80 %).",
     )
+    onboarding_invoicing_grace_days = fields.Integer(
+        string="Invoicing Grace Days",
+        default=3,
+        help="Days after a recurring invoice is due before the watchdog raises "
+        "an invoicing exception for it (not generated, still a draft, or "
+        "cancelled).",
+    )
+    onboarding_key_customer_months = fields.Integer(
+        string="Key Customer Comparison Months",
+        default=3,
+        help="The monthly key-customer check compares the revenue of the last "
+        "this many full months with the same number of months before.",
+    )
+    onboarding_key_customer_threshold = fields.Float(
+        string="Key Customer Revenue Change",
+        default=0.25,
+        help="A key customer's account manager gets an activity when its revenue "
+        "changes by more than this share (0.25 = 25 %).",
+    )
     onboarding_project_id = fields.Many2one(
         "project.project",
         string="Onboarding Project",
@@ -74,6 +93,24 @@ class ResCompany(models.Model):
                         "%(company)s: the retrospective threshold is an amount from "
                         "which onboardings end with a retrospective; it cannot be "
                         "negative (zero switches it off).",
+                        company=company.name,
+                    )
+                )
+
+    @api.constrains(
+        "onboarding_key_customer_months", "onboarding_key_customer_threshold"
+    )
+    def _check_onboarding_key_customer_settings(self):
+        for company in self:
+            if (
+                company.onboarding_key_customer_months < 1
+                or company.onboarding_key_customer_threshold < 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(company)s: the key-customer check compares at least one "
+                        "month, and its threshold is a share of zero or more "
+                        "(0.25 = 25 %%).",
                         company=company.name,
                     )
                 )

@@ -27,6 +27,15 @@ class ResConfigSettings(models.TransientModel):
     onboarding_budget_warning_share = fields.Float(
         related="company_id.onboarding_budget_warning_share", readonly=False
     )
+    onboarding_invoicing_grace_days = fields.Integer(
+        related="company_id.onboarding_invoicing_grace_days", readonly=False
+    )
+    onboarding_key_customer_months = fields.Integer(
+        related="company_id.onboarding_key_customer_months", readonly=False
+    )
+    onboarding_key_customer_threshold = fields.Float(
+        related="company_id.onboarding_key_customer_threshold", readonly=False
+    )
     onboarding_project_id = fields.Many2one(
         related="company_id.onboarding_project_id", readonly=False
     )

@@ -1,7 +1,13 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, float_compare, format_amount, format_date
 
 from ..report.vshn_profitability_report import FINANCE_GROUPS
 from .vshn_onboarding_gate_mixin import as_process, check_process_fields
@@ -18,7 +24,11 @@ CUSTOMER_STATUSES = [
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "vshn.onboarding.stakeholder.mixin"]
+    _inherit = [
+        "res.partner",
+        "vshn.onboarding.stakeholder.mixin",
+        "vshn.profitability.mixin",
+    ]
     _role_fields = {
         "account_manager_id": "account_manager",
         "csm_id": "csm",
@@ -82,6 +92,23 @@ class ResPartner(models.Model):
     onboarding_count = fields.Integer(
         compute="_compute_onboarding_count", groups="base.group_user"
     )
+    is_key_customer = fields.Boolean(
+        tracking=True,
+        copy=False,
+        groups="base.group_user",
+        help="Its revenue is watched: a monthly check gives the (Key) Account "
+        "Manager an activity when it changes by more than the company's "
+        "threshold. Set by Onboarding Managers and Finance.",
+    )
+    can_edit_key_customer = fields.Boolean(compute="_compute_can_edit_key_customer")
+    key_customer_alert_month = fields.Date(
+        string="Last Revenue Alert For",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
+        help="The month of the last revenue comparison that gave the account "
+        "manager an activity: one per comparison.",
+    )
 
     def init(self):
         result = super().init()
@@ -98,6 +125,7 @@ class ResPartner(models.Model):
         for vals in vals_list:
             parent = self.browse(vals.get("parent_id")).commercial_partner_id
             self._check_customer_reference(vals, parent)
+            self._check_key_customer_fields(vals)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -110,6 +138,7 @@ class ResPartner(models.Model):
                 "recorded by the introduction itself, once."
             ),
         )
+        self._check_key_customer_fields(vals)
         for partner in self:
             if partner.commercial_partner_id != partner:
                 partner._check_customer_reference(vals, partner.commercial_partner_id)
@@ -241,3 +270,226 @@ class ResPartner(models.Model):
         self.filtered(
             lambda partner: partner.customer_status in (False, "prospect", "onboarding")
         ).sudo().write({"customer_status": "customer"})
+
+    invoicing_exception_ids = fields.One2many(
+        "vshn.invoicing.exception",
+        "partner_id",
+        string="Invoicing Exceptions",
+        readonly=True,
+        groups=FINANCE_GROUPS,
+    )
+
+    # Recurring revenue of the customer's active contracts: revenue, not cost,
+    # so every internal user sees it.
+    monthly_recurring_revenue = fields.Monetary(
+        string="MRR",
+        compute="_compute_monthly_recurring_revenue",
+        currency_field="monthly_recurring_currency_id",
+        groups="base.group_user",
+        help="Monthly recurring revenue of the customer's active contracts in "
+        "the current company, in its currency.",
+    )
+    monthly_recurring_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_monthly_recurring_revenue",
+        groups="base.group_user",
+    )
+
+    @api.depends_context("company")
+    def _compute_monthly_recurring_revenue(self):
+        lines = self.env["contract.line"].sudo()  # amounts, for users without
+        # access to contracts
+        commercial = self.commercial_partner_id
+        mrr = {
+            partner.id: amount
+            for partner, amount in lines._read_group(
+                lines._vshn_active_domain()
+                + [
+                    ("commercial_partner_id", "in", commercial.ids),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                ["commercial_partner_id"],
+                ["monthly_recurring_revenue:sum"],
+            )
+        }
+        for partner in self:
+            partner.monthly_recurring_revenue = mrr.get(
+                partner.commercial_partner_id.id, 0.0
+            )
+            partner.monthly_recurring_currency_id = self.env.company.currency_id
+
+    # ------------------------------------------------------------------
+    # Key customers
+    # ------------------------------------------------------------------
+
+    @api.depends_context("uid")
+    def _compute_can_edit_key_customer(self):
+        can_edit = self.env.user.has_groups(FINANCE_GROUPS)
+        for partner in self:
+            partner.can_edit_key_customer = can_edit
+
+    def _check_key_customer_fields(self, vals):
+        """Flagging a key customer is for managers and finance; the last alert
+        is the monthly check's own record."""
+        check_process_fields(
+            self,
+            vals,
+            {"key_customer_alert_month"},
+            self.env._(
+                "The month of the last revenue alert is recorded by the monthly "
+                "key-customer check itself."
+            ),
+        )
+        if "is_key_customer" not in vals or self.env.su:
+            return
+        flag = bool(vals["is_key_customer"])
+        changed = self.filtered(lambda partner: partner.is_key_customer != flag)
+        if (changed or (not self and flag)) and not self.env.user.has_groups(
+            FINANCE_GROUPS
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only an Onboarding Manager or Finance may mark or unmark a "
+                    "key customer (%(partners)s). Ask one of them.",
+                    partners=", ".join(changed.mapped("display_name"))
+                    or vals.get("name")
+                    or self.env._("new contact"),
+                )
+            )
+
+    @api.model
+    def _cron_vshn_key_customer_revenue_check(self, today=None):
+        """Tell account managers when a key customer's revenue moves.
+
+        Per company, posted revenue of the last N full months against the N
+        months before (N and the threshold are the company's settings), for
+        all key customers in one grouped read of the profitability report.
+        A change of strictly more than the threshold (any revenue after none
+        counts) gives the (Key) Account Manager, else the salesperson, one
+        activity with both figures; one per customer and comparison month.
+        """
+        month = (today or fields.Date.context_today(self)).replace(day=1)
+        customers = self.search(
+            [("is_key_customer", "=", True)]
+        ).commercial_partner_id.filtered(
+            lambda partner: partner.key_customer_alert_month != month
+        )
+        if not customers:
+            return
+        companies = self.env["res.company"].search([])
+        months = {
+            company: max(company.onboarding_key_customer_months, 1)
+            for company in companies
+        }
+        figures = defaultdict(lambda: {"previous": 0.0, "current": 0.0})
+        for customer, company, revenue_month, revenue in self.env[
+            "vshn.profitability.report"
+        ]._read_group(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "in", companies.ids),
+                ("line_type", "=", "revenue"),
+                ("date", ">=", month - relativedelta(months=2 * max(months.values()))),
+                ("date", "<", month),
+            ],
+            ["partner_id", "company_id", "date:month"],
+            ["revenue:sum"],
+        ):
+            start = month - relativedelta(months=months[company])
+            if revenue_month >= start:
+                figures[customer, company]["current"] += revenue
+            elif revenue_month >= start - relativedelta(months=months[company]):
+                figures[customer, company]["previous"] += revenue
+        activity_type = self.env.ref(
+            "vshn_sales_onboarding.mail_activity_type_key_customer_revenue",
+            raise_if_not_found=False,
+        ) or self.env.ref("mail.mail_activity_data_todo")
+        vals_list = []
+        for (customer, company), amounts in figures.items():
+            previous, current = amounts["previous"], amounts["current"]
+            if (
+                float_compare(
+                    abs(current - previous),
+                    company.onboarding_key_customer_threshold * abs(previous),
+                    precision_rounding=company.currency_id.rounding,
+                )
+                <= 0
+            ):
+                continue
+            user = customer.account_manager_id or customer.user_id
+            if not user.active or user.share:
+                continue
+            vals_list.append(
+                customer._vshn_key_customer_activity_values(
+                    activity_type, user, company, month, months[company], amounts
+                )
+            )
+        if vals_list:
+            # the activity lands in the account manager's list; no mail per
+            # customer, so that the check costs the same for any number
+            self.env["mail.activity"].with_context(
+                mail_activity_quick_update=True
+            ).create(vals_list)
+            alerted = self.browse({vals["res_id"] for vals in vals_list})
+            as_process(alerted).write({"key_customer_alert_month": month})
+
+    def _vshn_key_customer_activity_values(
+        self, activity_type, user, company, month, months, amounts
+    ):
+        self.ensure_one()
+        previous, current = amounts["previous"], amounts["current"]
+        current_start = month - relativedelta(months=months)
+        previous_start = current_start - relativedelta(months=months)
+        if previous:
+            change = self.env._(
+                "%(percent)s %%",
+                percent=f"{(current - previous) / abs(previous) * 100:+.1f}",
+            )
+        else:
+            change = self.env._("new revenue")
+
+        def period(start):
+            last = start + relativedelta(months=months - 1)
+            return " – ".join(
+                dict.fromkeys(
+                    format_date(self.env, day, date_format="MMMM y")
+                    for day in (start, last)
+                )
+            )
+
+        currency = company.currency_id
+        return {
+            "res_model_id": self.env["ir.model"]._get_id("res.partner"),
+            "res_id": self.id,
+            "activity_type_id": activity_type.id,
+            "user_id": user.id,
+            "date_deadline": activity_type._get_date_deadline(),
+            "summary": self.env._(
+                "Revenue changed %(change)s (%(company)s)",
+                change=change,
+                company=company.name,
+            ),
+            "note": Markup("<p>%s</p><ul><li>%s</li><li>%s</li><li>%s</li></ul>")
+            % (
+                self.env._(
+                    "The posted revenue of key customer %(customer)s with "
+                    "%(company)s changed by more than %(threshold)s %%.",
+                    customer=self.display_name,
+                    company=company.name,
+                    threshold=f"{company.onboarding_key_customer_threshold * 100:g}",
+                ),
+                self.env._(
+                    "Last %(months)s months (%(period)s): %(amount)s",
+                    months=months,
+                    period=period(current_start),
+                    amount=format_amount(self.env, current, currency),
+                ),
+                self.env._(
+                    "%(months)s months before (%(period)s): %(amount)s",
+                    months=months,
+                    period=period(previous_start),
+                    amount=format_amount(self.env, previous, currency),
+                ),
+                self.env._("Change: %(change)s", change=change),
+            ),
+        }

@@ -32,7 +32,8 @@ CONVERSION_STATES = [
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "vshn.profitability.mixin"]
 
     onboarding_id = fields.Many2one(
         "vshn.onboarding",
@@ -82,6 +83,7 @@ class SaleOrder(models.Model):
         # an order created sent or confirmed has been sent or confirmed
         done = orders.filtered(lambda order: order.state in ("sent", "sale"))
         done._check_offer_gate(confirm="sale" in done.mapped("state"))
+        done.opportunity_id._vshn_record_offer_sent()
         return orders
 
     def write(self, vals):
@@ -111,6 +113,11 @@ class SaleOrder(models.Model):
             # confirms it for that deal
             linked = self.filtered(lambda order: order.state in ("sent", "sale"))
             linked._check_offer_gate(confirm=True)
+        if vals.get("state") in ("sent", "sale") or vals.get("opportunity_id"):
+            # the deal's first offer out, for the pipeline figures
+            self.filtered(
+                lambda order: order.state in ("sent", "sale")
+            ).opportunity_id._vshn_record_offer_sent()
         return result
 
     def _check_offer_gate(self, confirm=False):
@@ -195,6 +202,24 @@ class SaleOrder(models.Model):
             # queue records it on their behalf, nothing more
             confirmed.sudo()._vshn_queue_conversion()
         return result
+
+    def action_create_contract(self):
+        # product_contract collects the lines of products without a contract
+        # template across all the orders it is given and never resets that
+        # collection, so confirming several orders at once (the conversion
+        # queue, a mass confirmation) would put one order's lines into the
+        # next order's contract. One order at a time keeps each contract its own.
+        # It also creates them as the confirming user, and only invoicing
+        # administrators may create contracts: a salesperson's confirmation
+        # would fail. The contracts are the confirmation's outcome, not the
+        # salesperson's edit: created as superuser, for orders the caller may
+        # write only, from those orders' own lines.
+        orders = self.filtered(lambda order: order.order_line.filtered("is_contract"))
+        orders.check_access("write")
+        contracts = self.env["contract.contract"]
+        for order in orders.sudo():
+            contracts |= super(SaleOrder, order).action_create_contract()
+        return contracts.with_env(self.env)
 
     def _vshn_lock_for_confirmation(self):
         """Hold these orders for this confirmation; a second one is told so."""

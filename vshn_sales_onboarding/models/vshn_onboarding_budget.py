@@ -16,7 +16,8 @@ class VshnOnboarding(models.Model):
     salesperson reads, searches and groups them nowhere.
     """
 
-    _inherit = "vshn.onboarding"
+    _name = "vshn.onboarding"
+    _inherit = ["vshn.onboarding", "vshn.profitability.mixin"]
 
     invoiced_amount = fields.Monetary(
         string="Invoiced",

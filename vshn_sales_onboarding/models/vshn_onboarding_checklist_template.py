@@ -6,7 +6,12 @@ CHECKLIST_KINDS = [
     ("dod", "Definition of Done"),
     ("setup", "External Setup"),
 ]
-EVIDENCES = [("invoice_posted", "A posted customer invoice of the orders")]
+EVIDENCES = [
+    (
+        "invoice_posted",
+        "First recurring and one-time invoices posted, no open invoicing exception",
+    )
+]
 
 
 class VshnOnboardingChecklistTemplate(models.Model):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 FINANCE_GROUPS = (
     "vshn_sales_onboarding.group_onboarding_finance,"
@@ -75,6 +76,18 @@ class VshnProfitabilityReport(models.Model):
     )
     hours = fields.Float(readonly=True)
 
+    def init(self):
+        # A customer's figures (its smart button, the record figures) filter
+        # the revenue rows on the invoice's commercial partner: without this
+        # index every customer invoice is read to find that customer's few.
+        create_index(
+            self.env.cr,
+            indexname="vshn_account_move_customer_invoice_partner_idx",
+            tablename="account_move",
+            expressions=["commercial_partner_id"],
+            where="move_type IN ('out_invoice', 'out_refund')",
+        )
+
     @property
     def _table_query(self):
         return SQL(
@@ -83,22 +96,28 @@ class VshnProfitabilityReport(models.Model):
             self._effort_query(),
         )
 
-    def _dimensions(self):
+    def _dimensions(self, partner):
         """Columns every row derives from its order, onboarding and customer."""
         return SQL(
             """
-            customer.id AS partner_id,
+            %(partner)s AS partner_id,
             COALESCE(onboarding.segment_id, customer.segment_id) AS segment_id,
             onboarding.offering_type AS offering_type,
             COALESCE(onboarding.account_manager_id, customer.account_manager_id)
                 AS account_manager_id,
             customer.industry_id AS industry_id
-            """
+            """,
+            partner=partner,
         )
 
     def _revenue_query(self):
-        # An invoice line normally comes from one order line; MIN keeps a
-        # line linked to several (a rare manual link) from counting twice.
+        # Every LEFT JOIN below joins on one table's column and its right side
+        # is unique, so PostgreSQL drops the joins a grouped read does not
+        # need (by customer or month: only the invoice line and its move);
+        # a join on an expression of two joined tables (COALESCE) would
+        # keep them all. Hence one subquery for the order of a line: the
+        # invoiced order line (the lowest, a line linked to several, a rare
+        # manual link, counts once), else the contract line's order line.
         return SQL(
             """
             SELECT
@@ -106,8 +125,7 @@ class VshnProfitabilityReport(models.Model):
                 aml.date AS date,
                 aml.company_id AS company_id,
                 aml.company_currency_id AS currency_id,
-                COALESCE(invoiced_line.order_id, contract_sale_line.order_id)
-                    AS order_id,
+                sold.order_id AS order_id,
                 onboarding.id AS onboarding_id,
                 contract_line.contract_id AS contract_id,
                 aml.move_id AS move_id,
@@ -126,33 +144,46 @@ class VshnProfitabilityReport(models.Model):
                 0.0 AS vendor_bill_cost,
                 0.0 AS effort_cost,
                 -aml.balance AS margin,
-                CASE WHEN aml.balance = 0 THEN NULL ELSE 100.0 END AS margin_percent,
-                0.0 AS hours
+                -- the same types as the effort rows': a branch whose column
+                -- PostgreSQL must cast is planned whole, unused joins too
+                CASE WHEN aml.balance = 0 THEN NULL ELSE 100.0 END::float
+                    AS margin_percent,
+                0.0::float AS hours
             FROM account_move_line aml
             JOIN account_move move ON move.id = aml.move_id
             LEFT JOIN (
-                SELECT rel.invoice_line_id, MIN(rel.order_line_id) AS order_line_id
-                  FROM sale_order_line_invoice_rel rel
-              GROUP BY rel.invoice_line_id
-            ) invoice_rel ON invoice_rel.invoice_line_id = aml.id
-            LEFT JOIN sale_order_line invoiced_line
-                   ON invoiced_line.id = invoice_rel.order_line_id
+                SELECT DISTINCT ON (link.invoice_line_id)
+                       link.invoice_line_id, order_line.order_id
+                  FROM (
+                        SELECT rel.invoice_line_id, rel.order_line_id,
+                               0 AS precedence
+                          FROM sale_order_line_invoice_rel rel
+                     UNION ALL
+                        SELECT contract_invoice_line.id,
+                               contract_line.sale_order_line_id, 1
+                          FROM contract_line
+                          JOIN account_move_line contract_invoice_line
+                            ON contract_invoice_line.contract_line_id = contract_line.id
+                         WHERE contract_line.sale_order_line_id IS NOT NULL
+                  ) link
+                  JOIN sale_order_line order_line
+                    ON order_line.id = link.order_line_id
+              ORDER BY link.invoice_line_id, link.precedence, link.order_line_id
+            ) sold ON sold.invoice_line_id = aml.id
             LEFT JOIN contract_line ON contract_line.id = aml.contract_line_id
-            LEFT JOIN sale_order_line contract_sale_line
-                   ON contract_sale_line.id = contract_line.sale_order_line_id
-            LEFT JOIN sale_order sale
-                   ON sale.id = COALESCE(invoiced_line.order_id,
-                                         contract_sale_line.order_id)
+            LEFT JOIN sale_order sale ON sale.id = sold.order_id
             LEFT JOIN vshn_onboarding onboarding ON onboarding.id = sale.onboarding_id
             LEFT JOIN product_product product ON product.id = aml.product_id
             LEFT JOIN product_template template
                    ON template.id = product.product_tmpl_id
-            JOIN res_partner customer ON customer.id = move.commercial_partner_id
+            -- LEFT, so that a read needing none of its columns skips it:
+            -- a posted customer invoice always has its customer
+            LEFT JOIN res_partner customer ON customer.id = move.commercial_partner_id
             WHERE aml.parent_state = 'posted'
               AND aml.display_type = 'product'
               AND move.move_type IN ('out_invoice', 'out_refund')
             """,
-            dimensions=self._dimensions(),
+            dimensions=self._dimensions(SQL("move.commercial_partner_id")),
         )
 
     def _effort_query(self):
@@ -233,7 +264,7 @@ class VshnProfitabilityReport(models.Model):
             )
             WHERE aal.project_id IS NOT NULL OR aal.category = 'vendor_bill'
             """,
-            dimensions=self._dimensions(),
+            dimensions=self._dimensions(SQL("customer.id")),
         )
 
     def _read_group_select(self, aggregate_spec, query):
@@ -263,6 +294,9 @@ class VshnProfitabilityReport(models.Model):
 
     @api.model
     def _action_for(self, domain, name):
+        # the smart buttons are public methods: whoever may not read the
+        # report gets its access error, not an action that opens nothing
+        self.check_access("read")
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "vshn_sales_onboarding.vshn_profitability_report_action"
         )

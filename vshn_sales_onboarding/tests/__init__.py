@@ -15,3 +15,7 @@ from . import test_performance
 from . import test_portal_signature
 from . import test_concurrency
 from . import test_profitability_report
+from . import test_pipeline_report
+from . import test_key_customer
+from . import test_finance_contract
+from . import test_invoicing_exception

@@ -133,10 +133,11 @@ class TestOnboardingPerformance(TransactionCase):
         """At most 30 queries per order at 100 orders; a constant per order.
 
         At 10 orders the constant part (digests, plans, stages) dominates:
-        its budget is the measured count.
+        its budget is the measured count (450 since confirmation also creates
+        the OCA contracts and notes the offer's date), with 5 for the caches.
         """
         self._create_quotations(1, "Warm").action_confirm()  # fill the caches
-        ten = self._count_confirmation(10, "Ten", 450)
+        ten = self._count_confirmation(10, "Ten", 455)
         hundred = self._count_confirmation(100, "Hundred", 100 * QUERIES_PER_ORDER)
         # the 90 more orders cost no more each than the first ten did
         self.assertLessEqual((hundred - ten) / 90, ten / 10)

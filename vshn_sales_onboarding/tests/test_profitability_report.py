@@ -363,3 +363,85 @@ class TestProfitabilityReport(OnboardingOrderCommon):
             )
         )
         self.assertEqual(found, self.onboarding_a)
+
+    def test_finance_reads_every_customer_invoice_and_its_analysis(self):
+        """Sales' own-documents rule does not narrow finance's invoicing view."""
+        invoices = self.order_a.invoice_ids.filtered(
+            lambda move: move.invoice_user_id == self.user_salesman
+        )
+        self.assertTrue(invoices)
+        as_finance = self.env["account.move"].with_user(self.user_finance)
+        self.assertEqual(as_finance.search([("id", "in", invoices.ids)]), invoices)
+        analysis = self.env["account.invoice.report"].with_user(self.user_finance)
+        self.assertTrue(analysis.search([("move_id", "in", invoices.ids)]))
+        as_other_salesman = self.env["account.move"].with_user(self.user_csm)
+        self.assertFalse(as_other_salesman.search([("id", "in", invoices.ids)]))
+
+
+@tagged("post_install", "-at_install")
+class TestProfitabilityFieldAccess(OnboardingOrderCommon):
+    """The computed figures are searched, sorted and grouped by finance and
+    managers only, as Odoo does for a stored field with groups; the smart
+    buttons answer others with the report's access error."""
+
+    FIGURES = {
+        "sale.order": ("invoiced_revenue", "effort_cost", "margin_amount"),
+        "vshn.onboarding": (
+            "invoiced_amount",
+            "effort_cost",
+            "margin_amount",
+            "budget_burn",
+        ),
+        "res.partner": ("profitability_revenue", "profitability_margin"),
+    }
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.onboarding = cls._start_onboarding(prefix="Access")
+        cls.records = (
+            cls.onboarding.order_ids,
+            cls.onboarding,
+            cls.onboarding.partner_id,
+        )
+
+    def test_salesperson_neither_searches_sorts_nor_groups_by_a_figure(self):
+        for model, figures in self.FIGURES.items():
+            records = self.env[model].with_user(self.user_salesman)
+            for name in figures:
+                with self.subTest(model=model, field=name):
+                    with self.assertRaisesRegex(AccessError, name):
+                        records.search([(name, ">", 0)])
+                    with self.assertRaisesRegex(AccessError, name):
+                        records.search([], order=f"{name} desc")
+                    with self.assertRaisesRegex(AccessError, name):
+                        records.read_group([], ["__count"], [name])
+                    with self.assertRaisesRegex(AccessError, name):
+                        records.read_group([], [f"{name}:sum"], [])
+        with self.assertRaisesRegex(AccessError, "margin_amount"):
+            self.env["crm.lead"].with_user(self.user_salesman).search(
+                [("order_ids.margin_amount", ">", 0)]
+            )
+
+    def test_others_sort_and_group_as_before(self):
+        order, onboarding, customer = self.records
+        for user in (self.user_salesman, self.user_finance):
+            orders = self.env["sale.order"].with_user(user)
+            found = orders.search(
+                [("id", "=", order.id), ("amount_untaxed", ">", 0)],
+                order="amount_untaxed desc",
+            )
+            self.assertEqual(found, order)
+            groups = orders._read_group(
+                [("id", "=", order.id)], ["partner_id"], ["amount_untaxed:sum"]
+            )
+            self.assertEqual(groups, [(order.partner_id, order.amount_untaxed)])
+
+    def test_profitability_buttons_are_for_finance_and_managers(self):
+        for record in self.records:
+            with self.subTest(model=record._name):
+                with self.assertRaisesRegex(AccessError, "vshn.profitability.report"):
+                    record.with_user(self.user_salesman).action_view_profitability()
+                for user in (self.user_finance, self.user_manager):
+                    action = record.with_user(user).action_view_profitability()
+                    self.assertEqual(action["res_model"], "vshn.profitability.report")
