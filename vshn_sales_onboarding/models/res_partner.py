@@ -191,12 +191,14 @@ class ResPartner(models.Model):
     profitability_revenue = fields.Monetary(
         string="Revenue (Posted)",
         compute="_compute_profitability",
+        search="_search_profitability_revenue",
         groups=FINANCE_GROUPS,
         currency_field="profitability_currency_id",
     )
     profitability_margin = fields.Monetary(
         string="Contribution Margin",
         compute="_compute_profitability",
+        search="_search_profitability_margin",
         groups=FINANCE_GROUPS,
         currency_field="profitability_currency_id",
     )
@@ -213,6 +215,16 @@ class ResPartner(models.Model):
             partner.profitability_revenue = sums.get("revenue", 0.0)
             partner.profitability_margin = sums.get("margin", 0.0)
             partner.profitability_currency_id = self.env.company.currency_id
+
+    def _search_profitability_revenue(self, operator, value):
+        return self._vshn_search_figure(
+            "partner_id", "revenue", operator, value, key="commercial_partner_id"
+        )
+
+    def _search_profitability_margin(self, operator, value):
+        return self._vshn_search_figure(
+            "partner_id", "margin", operator, value, key="commercial_partner_id"
+        )
 
     def action_view_profitability(self):
         return self.env["vshn.profitability.report"]._action_for(

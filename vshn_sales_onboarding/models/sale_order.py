@@ -428,18 +428,21 @@ class SaleOrder(models.Model):
     invoiced_revenue = fields.Monetary(
         string="Invoiced (Posted)",
         compute="_compute_profitability",
+        search="_search_invoiced_revenue",
         groups=FINANCE_GROUPS,
         currency_field="profitability_currency_id",
     )
     effort_cost = fields.Monetary(
         string="Effort to Date",
         compute="_compute_profitability",
+        search="_search_effort_cost",
         groups=FINANCE_GROUPS,
         currency_field="profitability_currency_id",
     )
     margin_amount = fields.Monetary(
         string="Contribution Margin",
         compute="_compute_profitability",
+        search="_search_margin_amount",
         groups=FINANCE_GROUPS,
         currency_field="profitability_currency_id",
     )
@@ -457,6 +460,15 @@ class SaleOrder(models.Model):
             order.invoiced_revenue = sums.get("revenue", 0.0)
             order.effort_cost = sums.get("effort_cost", 0.0)
             order.margin_amount = sums.get("margin", 0.0)
+
+    def _search_invoiced_revenue(self, operator, value):
+        return self._vshn_search_figure("order_id", "revenue", operator, value)
+
+    def _search_effort_cost(self, operator, value):
+        return self._vshn_search_figure("order_id", "effort_cost", operator, value)
+
+    def _search_margin_amount(self, operator, value):
+        return self._vshn_search_figure("order_id", "margin", operator, value)
 
     def action_view_profitability(self):
         return self.env["vshn.profitability.report"]._action_for(

@@ -22,18 +22,21 @@ class VshnOnboarding(models.Model):
     invoiced_amount = fields.Monetary(
         string="Invoiced",
         compute="_compute_budget_figures",
+        search="_search_invoiced_amount",
         groups=FINANCE_GROUPS,
         help="Posted customer invoices minus credit notes of its orders, untaxed.",
     )
     effort_cost = fields.Monetary(
         string="Effort to Date",
         compute="_compute_budget_figures",
+        search="_search_effort_cost",
         groups=FINANCE_GROUPS,
         help="Timesheet cost and vendor bills charged to its orders and project.",
     )
     margin_amount = fields.Monetary(
         string="Contribution Margin",
         compute="_compute_budget_figures",
+        search="_search_margin_amount",
         groups=FINANCE_GROUPS,
     )
     budget_burn = fields.Float(
@@ -79,6 +82,15 @@ class VshnOnboarding(models.Model):
             and effort
             and effort > share * self.amount_untaxed
         )
+
+    def _search_invoiced_amount(self, operator, value):
+        return self._vshn_search_figure("onboarding_id", "revenue", operator, value)
+
+    def _search_effort_cost(self, operator, value):
+        return self._vshn_search_figure("onboarding_id", "effort_cost", operator, value)
+
+    def _search_margin_amount(self, operator, value):
+        return self._vshn_search_figure("onboarding_id", "margin", operator, value)
 
     def _search_budget_warning(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

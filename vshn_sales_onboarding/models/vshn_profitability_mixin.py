@@ -1,13 +1,23 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import operator
 import re
 
 from odoo import api, models
+from odoo.exceptions import UserError
 
 from ..report.vshn_profitability_report import FINANCE_GROUPS
 
 # the field name a domain path, an order term or a grouping spec starts with
 FIELD_NAME = re.compile(r"\w+")
+COMPARISONS = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 class VshnProfitabilityMixin(models.AbstractModel):
@@ -65,3 +75,45 @@ class VshnProfitabilityMixin(models.AbstractModel):
         ]
         if finance:
             self.check_field_access_rights("read", sorted(finance))
+
+    @api.model
+    def _vshn_search_figure(self, report_field, measure, operator_, value, key="id"):
+        """Domain on a figure of the profitability report (e.g. margin > 500),
+        from one grouped read whatever the number of records.
+
+        Records without posted figures hold 0: they match when 0 does.
+        """
+        compare = COMPARISONS.get(operator_)
+        if (
+            compare is None
+            or isinstance(value, bool)
+            or not isinstance(value, int | float)
+        ):
+            raise UserError(
+                self.env._(
+                    "Search a finance figure with a number and one of %(operators)s.",
+                    operators=", ".join(COMPARISONS),
+                )
+            )
+        totals = self.env["vshn.profitability.report"]._read_group(
+            [(report_field, "!=", False)], [report_field], [f"{measure}:sum"]
+        )
+        if compare(0.0, value):
+            return [
+                (
+                    key,
+                    "not in",
+                    [
+                        record.id
+                        for record, total in totals
+                        if not compare(total, value)
+                    ],
+                )
+            ]
+        return [
+            (
+                key,
+                "in",
+                [record.id for record, total in totals if compare(total, value)],
+            )
+        ]

@@ -3,7 +3,7 @@
 from datetime import date
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .onboarding_common import OnboardingOrderCommon
@@ -363,6 +363,47 @@ class TestProfitabilityReport(OnboardingOrderCommon):
             )
         )
         self.assertEqual(found, self.onboarding_a)
+
+    def test_finance_searches_the_figures(self):
+        ours = (self.onboarding_a | self.onboarding_b).ids
+        onboardings = self.env["vshn.onboarding"].with_user(self.user_finance)
+        self.assertEqual(
+            onboardings.search([("id", "in", ours), ("effort_cost", ">=", 1230.0)]),
+            self.onboarding_a,
+        )
+        self.assertEqual(
+            onboardings.search([("id", "in", ours), ("margin_amount", ">", 1000)]),
+            self.onboarding_b,
+        )
+        # no effort posted is an effort of 0
+        self.assertEqual(
+            onboardings.search([("id", "in", ours), ("effort_cost", "=", 0)]),
+            self.onboarding_b,
+        )
+        orders = self.env["sale.order"].with_user(self.user_finance)
+        self.assertEqual(
+            orders.search(
+                [
+                    ("id", "in", (self.order_a | self.order_b).ids),
+                    ("margin_amount", "<", 100),
+                ]
+            ),
+            self.order_a,
+        )
+        contacts = self.env["res.partner"].with_user(self.user_finance)
+        found = contacts.search(
+            [
+                (
+                    "commercial_partner_id",
+                    "in",
+                    (self.customer_a | self.customer_b).ids,
+                ),
+                ("profitability_revenue", ">", 1500),
+            ]
+        )
+        self.assertEqual(found.commercial_partner_id, self.customer_b)
+        with self.assertRaises(UserError):
+            onboardings.search([("margin_amount", "like", "7")])
 
     def test_finance_reads_every_customer_invoice_and_its_analysis(self):
         """Sales' own-documents rule does not narrow finance's invoicing view."""
