@@ -27,3 +27,5 @@ from . import contract_line
 from . import vshn_invoicing_exception
 from . import vshn_onboarding_invoicing
 from . import sale_order_line
+from . import project_project
+from . import account_analytic_line

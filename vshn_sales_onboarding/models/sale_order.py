@@ -23,6 +23,9 @@ _logger = logging.getLogger(__name__)
 # Set by action_confirm only: confirming is more than writing the state (the
 # customer is converted), so a bare write of the confirmed state is refused.
 _CONFIRMING = object()
+# what decides which engagements the analytic account of an order's project
+# carries (see account.analytic.line's attribution)
+ATTRIBUTION_FIELDS = {"state", "project_id", "onboarding_id"}
 
 CONVERSION_STATES = [
     ("pending", "Queued"),
@@ -80,6 +83,9 @@ class SaleOrder(models.Model):
         for vals in vals_list:
             self._check_conversion_fields(vals)
         orders = super().create(vals_list)
+        orders.filtered(
+            lambda order: order.state == "sale"
+        )._vshn_recompute_effort_attribution()
         # an order created sent or confirmed has been sent or confirmed
         done = orders.filtered(lambda order: order.state in ("sent", "sale"))
         done._check_offer_gate(confirm="sale" in done.mapped("state"))
@@ -107,7 +113,14 @@ class SaleOrder(models.Model):
                     )
                 )
             to_confirm._check_offer_gate(confirm=True)
+        # the engagements an analytic account carries, hence whose effort its
+        # lines are, follow the confirmed orders of its projects
+        attributing = ATTRIBUTION_FIELDS.intersection(vals)
+        if attributing:
+            accounts = self.sudo().project_id.account_id
         result = super().write(vals)
+        if attributing:
+            self._vshn_recompute_effort_attribution(accounts)
         if vals.get("opportunity_id"):
             # linking a deal to an order already sent or confirmed sends or
             # confirms it for that deal
@@ -119,6 +132,17 @@ class SaleOrder(models.Model):
                 lambda order: order.state in ("sent", "sale")
             ).opportunity_id._vshn_record_offer_sent()
         return result
+
+    def _vshn_recompute_effort_attribution(self, accounts=None):
+        """Re-attribute the effort on these orders' project accounts (and on
+        ``accounts``, where they were before a change)."""
+        accounts = self.sudo().project_id.account_id | (
+            accounts or self.env["account.analytic.account"]
+        )
+        # the timesheets of an order follow its onboarding
+        self.env["account.analytic.line"]._vshn_recompute_attribution(
+            accounts, orders=self
+        )
 
     def _check_offer_gate(self, confirm=False):
         """The offer step's gate, for sending a quotation or confirming it.

@@ -444,14 +444,44 @@ class VshnOnboarding(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_evidence_fields(vals)
-        return super().create(vals_list)
+        onboardings = super().create(vals_list)
+        if any(vals.get("project_id") for vals in vals_list):
+            onboardings._vshn_recompute_effort_attribution()
+        return onboardings
 
     def write(self, vals):
         self._check_evidence_fields(vals)
+        # an account carrying one onboarding attributes its effort to it
+        if "project_id" in vals:
+            accounts = self.sudo().project_id.account_id
         result = super().write(vals)
+        if "project_id" in vals:
+            self._vshn_recompute_effort_attribution(accounts)
         if vals.get("stage_id"):
             self._on_stage_entered()
         return result
+
+    def unlink(self):
+        # the database unlinks its orders, tasks and effort lines: what they
+        # were attributed to is found again without it
+        lines = (
+            self.env["account.analytic.line"]
+            .sudo()
+            .search([("vshn_onboarding_id", "in", self.ids)])
+        )
+        accounts = self.sudo().project_id.account_id
+        result = super().unlink()
+        lines.exists()._vshn_reattribute()
+        self.env["account.analytic.line"]._vshn_recompute_attribution(accounts)
+        return result
+
+    def _vshn_recompute_effort_attribution(self, accounts=None):
+        """Re-attribute the effort on these onboardings' project accounts (and
+        on ``accounts``, where they were before a change)."""
+        accounts = self.sudo().project_id.account_id | (
+            accounts or self.env["account.analytic.account"]
+        )
+        self.env["account.analytic.line"]._vshn_recompute_attribution(accounts)
 
     def _check_evidence_fields(self, vals):
         check_process_fields(

@@ -23,6 +23,7 @@ class VshnProfitabilityReport(models.Model):
     Effort lands on an order through the timesheet's sale order line, else
     through the project's analytic account; the onboarding and the customer
     follow from the order, else from the onboarding that owns the project.
+    That attribution is stored on the analytic line (its ``vshn_*`` fields).
     """
 
     _name = "vshn.profitability.report"
@@ -30,6 +31,15 @@ class VshnProfitabilityReport(models.Model):
     _auto = False
     _rec_name = "date"
     _order = "date desc"
+    # the effort rows' attribution is computed by the ORM: a read of the
+    # report recomputes and flushes what is pending first
+    _depends = {
+        "account.analytic.line": [
+            "vshn_order_id",
+            "vshn_onboarding_id",
+            "vshn_partner_id",
+        ],
+    }
 
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -187,10 +197,12 @@ class VshnProfitabilityReport(models.Model):
         )
 
     def _effort_query(self):
-        # Where effort belongs, most precise first: the timesheet's sale order
-        # line, the onboarding of its task, else the project's analytic
-        # account when that account carries one engagement only (a project
-        # shared by several onboardings tells nothing about whose work it was).
+        # Where effort belongs is stored on the analytic line (see
+        # account.analytic.line's attribution): its order, onboarding and
+        # customer are columns, so every join below is on one column with a
+        # unique right side and a grouped read by customer or month scans
+        # the analytic lines alone. A line without a customer is nobody's
+        # effort (nor a timesheet or vendor bill's).
         return SQL(
             """
             SELECT
@@ -198,8 +210,8 @@ class VshnProfitabilityReport(models.Model):
                 aal.date AS date,
                 aal.company_id AS company_id,
                 company.currency_id AS currency_id,
-                COALESCE(timesheet_order.id, scope.order_id) AS order_id,
-                onboarding.id AS onboarding_id,
+                aal.vshn_order_id AS order_id,
+                aal.vshn_onboarding_id AS onboarding_id,
                 NULL::integer AS contract_id,
                 bill_line.move_id AS move_id,
                 aal.product_id AS product_id,
@@ -221,50 +233,14 @@ class VshnProfitabilityReport(models.Model):
                 CASE WHEN aal.project_id IS NOT NULL THEN aal.unit_amount ELSE 0 END
                     AS hours
             FROM account_analytic_line aal
-            JOIN res_company company ON company.id = aal.company_id
-            LEFT JOIN sale_order timesheet_order
-                   ON timesheet_order.id = aal.order_id
-                  AND aal.project_id IS NOT NULL
-            LEFT JOIN project_task task ON task.id = aal.task_id
-            LEFT JOIN (
-                SELECT linked.account_id,
-                       CASE WHEN COUNT(DISTINCT linked.order_id) = 1
-                            THEN MIN(linked.order_id) END AS order_id,
-                       MIN(linked.onboarding_id) AS onboarding_id
-                  FROM (
-                        SELECT project.account_id, sale.id AS order_id,
-                               sale.onboarding_id
-                          FROM sale_order sale
-                          JOIN project_project project
-                            ON project.id = sale.project_id
-                         WHERE sale.state = 'sale'
-                           AND project.account_id IS NOT NULL
-                     UNION ALL
-                        SELECT project.account_id, NULL, onboarding.id
-                          FROM vshn_onboarding onboarding
-                          JOIN project_project project
-                            ON project.id = onboarding.project_id
-                         WHERE project.account_id IS NOT NULL
-                  ) linked
-              GROUP BY linked.account_id
-                HAVING COUNT(DISTINCT COALESCE(linked.onboarding_id,
-                                               -linked.order_id)) = 1
-            ) scope ON scope.account_id = aal.account_id
+            LEFT JOIN res_company company ON company.id = aal.company_id
             LEFT JOIN account_move_line bill_line ON bill_line.id = aal.move_line_id
             LEFT JOIN vshn_onboarding onboarding
-                   ON onboarding.id = COALESCE(timesheet_order.onboarding_id,
-                                               task.onboarding_id,
-                                               scope.onboarding_id)
-            LEFT JOIN sale_order scoped_order ON scoped_order.id = scope.order_id
-            JOIN res_partner customer ON customer.id = COALESCE(
-                onboarding.partner_id,
-                (SELECT partner.commercial_partner_id FROM res_partner partner
-                  WHERE partner.id = COALESCE(timesheet_order.partner_id,
-                                              scoped_order.partner_id))
-            )
-            WHERE aal.project_id IS NOT NULL OR aal.category = 'vendor_bill'
+                   ON onboarding.id = aal.vshn_onboarding_id
+            LEFT JOIN res_partner customer ON customer.id = aal.vshn_partner_id
+            WHERE aal.vshn_partner_id IS NOT NULL
             """,
-            dimensions=self._dimensions(SQL("customer.id")),
+            dimensions=self._dimensions(SQL("aal.vshn_partner_id")),
         )
 
     def _read_group_select(self, aggregate_spec, query):
