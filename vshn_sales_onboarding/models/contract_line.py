@@ -1,6 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 
 # Months in one period of each recurrence unit. Days and weeks count on the
 # average month of the Gregorian year (365.25 / 12 days), so that a daily or
@@ -73,20 +74,22 @@ class ContractLine(models.Model):
             line.monthly_recurring_revenue = company_currency.round(monthly)
 
     @api.model
-    def _vshn_active_domain(self, today=None):
+    def _vshn_active_domain(self, today=None, or_still_to_invoice=False):
         """Lines of customer contracts that run on ``today``: the contract and
         the line are active, the line is not canceled and has started, and it
-        has not ended yet."""
+        has not ended yet (or, ``or_still_to_invoice``, it ended with a period
+        left to invoice)."""
         today = today or fields.Date.context_today(self)
+        running = [[("date_end", "=", False)], [("date_end", ">=", today)]]
+        if or_still_to_invoice:
+            running.append([("recurring_next_date", "!=", False)])
         return [
             ("contract_id.active", "=", True),
             ("contract_id.contract_type", "=", "sale"),
             ("display_type", "=", False),
             ("is_canceled", "=", False),
             ("date_start", "<=", today),
-            "|",
-            ("date_end", "=", False),
-            ("date_end", ">=", today),
+            *expression.OR(running),
         ]
 
     def _prepare_invoice_line(self):

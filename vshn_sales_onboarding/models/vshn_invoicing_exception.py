@@ -420,18 +420,7 @@ class VshnInvoicingException(models.Model):
         # cron runs as superuser; the method is private, so no RPC reaches it)
         lines_model = self.env["contract.line"].sudo()
         lines = lines_model.search(
-            [
-                ("contract_id.active", "=", True),
-                ("contract_id.contract_type", "=", "sale"),
-                ("display_type", "=", False),
-                ("is_canceled", "=", False),
-                ("date_start", "<=", today),
-                "|",
-                "|",
-                ("date_end", "=", False),
-                ("date_end", ">=", today),
-                ("recurring_next_date", "!=", False),
-            ]
+            lines_model._vshn_active_domain(today, or_still_to_invoice=True)
         )
         if not lines:
             return self.browse()
