@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .vshn_onboarding_gate_mixin import check_process_fields
+
 # which cost lines to re-attribute, noted until the next flush (see
 # _vshn_recompute_attribution)
 PENDING_ATTRIBUTION = "vshn_sales_onboarding.pending_effort_attribution"
@@ -46,6 +48,29 @@ class AccountAnalyticLine(models.Model):
         store=True,
         index="btree_not_null",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_attribution_fields(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_attribution_fields(vals)
+        return super().write(vals)
+
+    def _check_attribution_fields(self, vals):
+        # the ORM stores the computed attribution without write(); a user's
+        # own timesheet must not move its cost to another customer
+        check_process_fields(
+            self,
+            vals,
+            ATTRIBUTION_FIELDS,
+            self.env._(
+                "Whose effort a timesheet or bill line is follows its order, "
+                "task and project; change those instead."
+            ),
+        )
 
     @api.depends(
         "project_id",

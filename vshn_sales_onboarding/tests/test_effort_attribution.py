@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 
 from .onboarding_common import OnboardingOrderCommon
 
@@ -157,3 +158,35 @@ class TestEffortAttribution(OnboardingOrderCommon):
         )
         self.assertEqual(recompute_queries(), few)
         self.assertEqual(lines.vshn_partner_id, self.customer | self.other.partner_id)
+
+    def test_attribution_is_not_written_by_hand(self):
+        self.onboarding.project_id = self.project
+        engineer = new_test_user(
+            self.env,
+            login="attribution_engineer",
+            groups="hr_timesheet.group_hr_timesheet_user",
+        )
+        self.employee.user_id = engineer
+        line = self._log(self.project)
+        own = line.with_user(engineer)
+        with self.assertRaises(UserError):
+            own.write({"vshn_partner_id": self.other.partner_id.id})
+        with self.assertRaises(UserError):
+            own.write({"vshn_onboarding_id": False})
+        with self.assertRaises(UserError):
+            own.create(
+                {
+                    "name": "Work",
+                    "project_id": self.project.id,
+                    "employee_id": self.employee.id,
+                    "unit_amount": 1.0,
+                    "vshn_partner_id": self.other.partner_id.id,
+                }
+            )
+        result = own.load(
+            ["name", "project_id/.id", "unit_amount", "vshn_partner_id/.id"],
+            [["Work", str(self.project.id), "1", str(self.other.partner_id.id)]],
+        )
+        self.assertFalse(result["ids"])
+        self.assertIn("follows its order", str(result["messages"]))
+        self.assertAttributed(line, self.onboarding)
