@@ -2,6 +2,7 @@ from . import vshn_onboarding_gate_mixin
 from . import vshn_onboarding_stakeholder_mixin
 from . import vshn_profitability_mixin
 from . import vshn_onboarding_segment
+from . import resource_calendar
 from . import crm_stage
 from . import crm_lead
 from . import res_company
@@ -14,6 +15,12 @@ from . import vshn_onboarding_stakeholder
 from . import vshn_onboarding_stage
 from . import vshn_onboarding
 from . import vshn_onboarding_start
+from . import vshn_onboarding_journey
+from . import vshn_onboarding_journey_step
+from . import vshn_onboarding_journey_line
+from . import vshn_onboarding_anchor
+from . import vshn_onboarding_clock
+from . import vshn_onboarding_timing
 from . import vshn_onboarding_initialization
 from . import vshn_onboarding_budget
 from . import vshn_onboarding_checklist_template

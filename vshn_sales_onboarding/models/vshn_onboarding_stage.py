@@ -41,3 +41,9 @@ class VshnOnboardingStage(models.Model):
     require_kickoff = fields.Boolean(string="Kickoff Held")
     require_dod = fields.Boolean(string="Definition of Done Complete")
     require_retrospective = fields.Boolean(string="Retrospective Done (where required)")
+    target_working_days = fields.Integer(
+        string="Target (working days)",
+        help="Working days of the company's calendar an onboarding may stay in "
+        "this stage; after that its clock is breached and the Customer Success "
+        "Manager is told once. Zero: no clock.",
+    )

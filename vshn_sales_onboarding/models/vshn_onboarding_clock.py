@@ -1,0 +1,32 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from .vshn_onboarding_journey_line import CLOCK_STATES
+
+
+class VshnOnboarding(models.Model):
+    """Working-day clocks of the onboarding's stage and journey steps."""
+
+    _inherit = "vshn.onboarding"
+
+    date_stage_entered = fields.Date(string="In Stage Since", readonly=True, copy=False)
+    stage_date_due = fields.Date(
+        string="Stage Due By",
+        readonly=True,
+        copy=False,
+        help="The stage's target in working days from entering it.",
+    )
+    clock_state = fields.Selection(
+        CLOCK_STATES,
+        string="Clock",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="The worst of the stage's clock and the open journey steps' clocks.",
+    )
+    stage_escalated = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The stage's breach was escalated to the Customer Success Manager.",
+    )

@@ -1,0 +1,79 @@
+# Copyright 2026 VSHN AG
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+STEP_KINDS = [
+    ("activity", "Activity"),
+    ("email", "E-mail"),
+    ("meeting", "Meeting"),
+    ("milestone", "Milestone"),
+]
+# The events a step waits for (seed 003: Day 0 signed, Day 1 booked, Days 2-5
+# paid), then the kickoff and the end of the onboarding.
+ANCHORS = [
+    ("signed", "Signed (Day 0)"),
+    ("booked", "Booked (Day 1)"),
+    ("paid", "First Invoice Paid"),
+    ("kickoff", "Kickoff Held"),
+    ("done", "Onboarding Done"),
+]
+
+
+class VshnOnboardingJourneyStep(models.Model):
+    """One step of a journey: what happens, for whom, when, and how fast.
+
+    The step is created on an onboarding when its anchor event happens (never
+    guessed before): it is planned ``offset_days`` calendar days after the
+    anchor, and its clock gives it ``target_working_days`` working days of the
+    company's calendar from the anchor to be done.
+    """
+
+    _name = "vshn.onboarding.journey.step"
+    _description = "Onboarding Journey Step"
+    _order = "journey_id, sequence, id"
+
+    journey_id = fields.Many2one(
+        "vshn.onboarding.journey", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    kind = fields.Selection(STEP_KINDS, required=True, default="activity")
+    anchor = fields.Selection(ANCHORS, required=True, default="signed")
+    offset_days = fields.Integer(
+        string="Day",
+        help="Calendar days after the anchor when the step is planned (an "
+        "e-mail is sent that day; an activity or meeting is due then).",
+    )
+    target_working_days = fields.Integer(
+        string="Target (working days)",
+        help="Working days after the anchor by which the step must be done; "
+        "after that its clock is breached and the Customer Success Manager is "
+        "told once. Zero: no clock.",
+    )
+    role_id = fields.Many2one(
+        "vshn.onboarding.role",
+        string="For Role",
+        ondelete="restrict",
+        help="Whose step it is: its holder on the onboarding gets the activity "
+        "(a stand-in's holder, else the owner, while vacant).",
+    )
+    activity_type_id = fields.Many2one(
+        "mail.activity.type",
+        ondelete="restrict",
+        domain="[('res_model', 'in', (False, 'vshn.onboarding'))]",
+    )
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        ondelete="restrict",
+        domain="[('model', '=', 'vshn.onboarding')]",
+    )
+    note = fields.Html(translate=True)
+    customer_facing = fields.Boolean(
+        help="The customer takes part (an e-mail to them, a meeting with them): "
+        "the first such step done is the onboarding's first engagement.",
+    )
+    only_if_retrospective = fields.Boolean(
+        string="Only With a Retrospective",
+        help="Only for onboardings that end with a retrospective (larger ones).",
+    )
