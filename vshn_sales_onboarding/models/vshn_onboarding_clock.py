@@ -30,3 +30,6 @@ class VshnOnboarding(models.Model):
         copy=False,
         help="The stage's breach was escalated to the Customer Success Manager.",
     )
+
+    def _vshn_update_clocks(self):
+        """Recompute the clocks of these onboardings and their steps (in batch)."""

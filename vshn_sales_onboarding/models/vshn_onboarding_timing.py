@@ -23,3 +23,6 @@ class VshnOnboarding(models.Model):
         aggregator="avg",
         help="Days from Day 0 to Done.",
     )
+
+    def _vshn_update_times(self):
+        """Store the first engagement and the times from Day 0 (in batch)."""
