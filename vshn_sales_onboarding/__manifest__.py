@@ -53,6 +53,8 @@
         "data/vshn_invoicing_exception_data.xml",
         "views/contract_contract_views.xml",
         "views/vshn_invoicing_exception_views.xml",
+        "report/vshn_onboarding_time_report_views.xml",
+        "report/vshn_onboarding_timeline_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

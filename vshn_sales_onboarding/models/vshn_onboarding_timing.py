@@ -1,28 +1,115 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import fields, models
+
+from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+
+# written by ``_vshn_update_times`` only
+TIMING_FIELDS = {
+    "date_first_engagement",
+    "time_to_first_engagement",
+    "time_to_onboard",
+}
 
 
 class VshnOnboarding(models.Model):
-    """How long the onboarding took: to its first engagement, to Done."""
+    """How long the onboarding took: to its first engagement, to Done.
+
+    An integer column cannot be empty through the ORM (it stores 0), so "not
+    yet" is told by the dates: ``date_first_engagement`` and ``date_done``.
+    The averages live in the onboarding-times report, which computes the days
+    from those dates and so leaves out what has not happened yet.
+    """
 
     _inherit = "vshn.onboarding"
 
-    date_first_engagement = fields.Date(readonly=True, copy=False)
+    date_first_engagement = fields.Date(
+        readonly=True,
+        copy=False,
+        help="When the first customer-facing journey step was done.",
+    )
     time_to_first_engagement = fields.Integer(
         string="Days to First Engagement",
         readonly=True,
         copy=False,
-        aggregator="avg",
+        aggregator=False,
         help="Days from Day 0 to the first customer-facing journey step done.",
     )
     time_to_onboard = fields.Integer(
         string="Days to Onboard",
         readonly=True,
         copy=False,
-        aggregator="avg",
+        aggregator=False,
         help="Days from Day 0 to Done.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "date_start" in vals:
+            self._vshn_update_times()
+        return result
+
+    def _check_evidence_fields(self, vals):
+        super()._check_evidence_fields(vals)
+        check_process_fields(
+            self,
+            vals,
+            TIMING_FIELDS,
+            self.env._(
+                "The onboarding times are measured from its journey and its "
+                "stages (Day 0, the first customer-facing step done, Done); "
+                "they are not typed, copied or imported."
+            ),
+        )
+
+    def _on_stage_entered(self):
+        result = super()._on_stage_entered()
+        self._vshn_update_times()
+        return result
+
     def _vshn_update_times(self):
-        """Store the first engagement and the times from Day 0 (in batch)."""
+        """Store the first engagement and the times from Day 0 (in batch).
+
+        One grouped read for any number of onboardings, one write per distinct
+        set of values, none for onboardings whose times did not change.
+        """
+        onboardings = self.exists()
+        if not onboardings:
+            return
+        # the first engagement counts whoever finished the step: read every
+        # done step, not only those the caller may read
+        first_dates = dict(
+            self.env["vshn.onboarding.journey.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("onboarding_id", "in", onboardings.ids),
+                    ("customer_facing", "=", True),
+                    ("state", "=", "done"),
+                    ("date_done", "!=", False),
+                ],
+                ["onboarding_id"],
+                ["date_done:min"],
+            )
+        )
+        to_write = defaultdict(lambda: self.browse())
+        for onboarding in onboardings:
+            day0 = onboarding.date_start
+            first = first_dates.get(onboarding, False)
+            done = onboarding.is_done and onboarding.date_done
+            values = {
+                "date_first_engagement": first,
+                "time_to_first_engagement": (first - day0).days
+                if first and day0
+                else 0,
+                "time_to_onboard": (done - day0).days if done and day0 else 0,
+            }
+            if any(onboarding[name] != value for name, value in values.items()):
+                to_write[tuple(sorted(values.items()))] |= onboarding
+        for values, records in to_write.items():
+            # the times are the process's record of what happened: whoever
+            # finished the step or moved the stage need not be allowed to edit
+            # the onboarding, and no user writes these fields
+            as_process(records.sudo()).write(dict(values))

@@ -1,2 +1,4 @@
 from . import vshn_profitability_report
 from . import vshn_pipeline_report
+from . import vshn_onboarding_time_report
+from . import vshn_onboarding_timeline_report
