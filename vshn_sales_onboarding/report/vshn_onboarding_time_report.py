@@ -42,6 +42,26 @@ class VshnOnboardingTimeReport(models.Model):
     _auto = False
     _rec_name = "onboarding_id"
     _order = "date_start desc, onboarding_id desc"
+    # a read of the report flushes what the ORM still holds of these
+    _depends = {
+        "vshn.onboarding": [
+            "active",
+            "company_id",
+            "partner_id",
+            "segment_id",
+            "complexity",
+            "offering_type",
+            "kind",
+            "stage_id",
+            "is_done",
+            "user_id",
+            "account_manager_id",
+            "date_start",
+            "date_first_engagement",
+            "date_done",
+        ],
+        "res.partner": ["industry_id"],
+    }
 
     onboarding_id = fields.Many2one("vshn.onboarding", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)

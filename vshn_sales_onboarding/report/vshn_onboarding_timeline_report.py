@@ -59,6 +59,70 @@ class VshnOnboardingTimelineReport(models.Model):
     _auto = False
     _rec_name = "name"
     _order = "date, id"
+    # a read of the report flushes what the ORM still holds of these
+    _depends = {
+        "vshn.onboarding": [
+            "active",
+            "company_id",
+            "partner_id",
+            "segment_id",
+            "complexity",
+            "offering_type",
+            "kind",
+            "user_id",
+            "account_manager_id",
+            "date_start",
+            "lead_id",
+        ],
+        "res.partner": ["industry_id"],
+        "sale.order": ["onboarding_id"],
+        "mail.activity": [
+            "res_model",
+            "res_id",
+            "active",
+            "date_deadline",
+            "date_done",
+            "summary",
+            "activity_type_id",
+        ],
+        "mail.activity.type": ["name", "keep_done"],
+        "mail.message": [
+            "model",
+            "res_id",
+            "message_type",
+            "subtype_id",
+            "mail_activity_type_id",
+            "date",
+            "subject",
+            "body",
+            "is_internal",
+        ],
+        "mail.message.subtype": ["internal"],
+        "mail.tracking.value": [
+            "field_id",
+            "mail_message_id",
+            "old_value_char",
+            "new_value_char",
+        ],
+        "calendar.event": [
+            "res_model",
+            "res_id",
+            "opportunity_id",
+            "active",
+            "allday",
+            "start",
+            "start_date",
+            "name",
+        ],
+        "vshn.onboarding.journey.line": [
+            "onboarding_id",
+            "kind",
+            "state",
+            "date_done",
+            "date_planned",
+            "name",
+        ],
+    }
 
     event_kind = fields.Selection(EVENT_KINDS, string="Event", readonly=True)
     origin = fields.Selection(
