@@ -69,9 +69,9 @@ class VshnOnboarding(models.Model):
         every text escaped."""
         self.ensure_one()
         kind_labels = dict(
-            self.env["vshn.onboarding.timeline.report"]._fields[
-                "event_kind"
-            ]._description_selection(self.env)
+            self.env["vshn.onboarding.timeline.report"]
+            ._fields["event_kind"]
+            ._description_selection(self.env)
         )
         by_kind = defaultdict(list)
         for event in events:
@@ -103,7 +103,7 @@ class VshnOnboarding(models.Model):
                     '<div style="position:absolute;top:{top}px;bottom:0;left:{left}%;'
                     'border-left:{width}px solid {color};"></div>'
                     '<div style="position:absolute;top:2px;left:{left}%;'
-                    'transform:translateX(-50%);font-size:10px;{weight}'
+                    "transform:translateX(-50%);font-size:10px;{weight}"
                     'color:{text};white-space:nowrap;">{label}</div>'
                 ).format(
                     top=0 if is_day0 else HEADER_HEIGHT,
@@ -141,9 +141,7 @@ class VshnOnboarding(models.Model):
                         date=event.date,
                         day=f"{event.day:+d}" if event.day else "0",
                         name=event.name or kind_labels.get(kind, kind),
-                        planned=""
-                        if event.is_done
-                        else self.env._(" (planned)"),
+                        planned="" if event.is_done else self.env._(" (planned)"),
                     ),
                     top=(ROW_HEIGHT - 10) // 2,
                     left=_left(event.day),
@@ -174,9 +172,7 @@ class VshnOnboarding(models.Model):
                 )
             )
         if self.is_done and self.date_done:
-            summary.append(
-                self.env._("done on Day %(day)s", day=self.time_to_onboard)
-            )
+            summary.append(self.env._("done on Day %(day)s", day=self.time_to_onboard))
 
         return Markup(
             '<div class="o_vshn_timeline" style="font-size:12px;line-height:1.2;'

@@ -52,7 +52,7 @@ class VshnOnboarding(models.Model):
         return result
 
     def _check_evidence_fields(self, vals):
-        super()._check_evidence_fields(vals)
+        result = super()._check_evidence_fields(vals)
         check_process_fields(
             self,
             vals,
@@ -63,6 +63,7 @@ class VshnOnboarding(models.Model):
                 "they are not typed, copied or imported."
             ),
         )
+        return result
 
     def _on_stage_entered(self):
         result = super()._on_stage_entered()

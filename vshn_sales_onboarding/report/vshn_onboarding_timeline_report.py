@@ -43,7 +43,8 @@ class VshnOnboardingTimelineReport(models.Model):
     - activities on the onboarding, its opportunity or its orders: open ones
       at their deadline, done ones when they were done (kept activities are
       archived with their date done; an activity whose type does not keep
-      done ones leaves its "done" message, dated when it was done);
+      done ones leaves its "done" message, dated when it was done); the
+      activity a meeting puts on its record is the meeting, not another row;
     - meetings of the onboarding or of its opportunity;
     - stage changes of the onboarding and of its opportunity (tracking);
     - mails: e-mails and messages to followers (no internal notes) on the
@@ -84,6 +85,7 @@ class VshnOnboardingTimelineReport(models.Model):
             "date_done",
             "summary",
             "activity_type_id",
+            "calendar_event_id",
         ],
         "mail.activity.type": ["name", "keep_done"],
         "mail.message": [
@@ -131,9 +133,7 @@ class VshnOnboardingTimelineReport(models.Model):
     name = fields.Char(string="Event Name", readonly=True)
     activity_type_id = fields.Many2one("mail.activity.type", readonly=True)
     date = fields.Date(readonly=True)
-    day = fields.Integer(
-        string="Day", readonly=True, aggregator=False, help="Days from Day 0."
-    )
+    day = fields.Integer(readonly=True, aggregator=False, help="Days from Day 0.")
     week = fields.Integer(
         readonly=True,
         aggregator=False,
@@ -170,7 +170,7 @@ class VshnOnboardingTimelineReport(models.Model):
             """
             SELECT
                 ev.onboarding_id::bigint * %(id_onboarding)s
-                    + ev.source * %(id_source)s + ev.source_id AS id,
+                    + ev.source::bigint * %(id_source)s + ev.source_id AS id,
                 ev.event_kind AS event_kind,
                 ev.origin AS origin,
                 ev.name AS name,
@@ -217,7 +217,9 @@ class VshnOnboardingTimelineReport(models.Model):
         source_id, event_kind, origin, name, activity_type_id, date, is_done.
         """
         lang = self.env.lang or "en_US"
-        activities_done = self.env.ref("mail.mt_activities", raise_if_not_found=False)
+        activities_done = self.env["ir.model.data"]._xmlid_to_res_id(
+            "mail.mt_activities", raise_if_not_found=False
+        )
         # the records whose chatter belongs to an onboarding: itself, its
         # opportunity, its orders
         documents = SQL(
@@ -253,7 +255,8 @@ class VshnOnboardingTimelineReport(models.Model):
             JOIN %(documents)s AS doc
                 ON doc.model = act.res_model AND doc.res_id = act.res_id
             LEFT JOIN mail_activity_type atype ON atype.id = act.activity_type_id
-            WHERE act.active OR act.date_done IS NOT NULL
+            WHERE (act.active OR act.date_done IS NOT NULL)
+              AND act.calendar_event_id IS NULL
 
             UNION ALL
             SELECT doc.onboarding_id, 1, msg.id, 'activity', doc.origin,
@@ -321,6 +324,6 @@ class VshnOnboardingTimelineReport(models.Model):
             """,
             documents=documents,
             type_name=type_name,
-            activities_done=activities_done.id if activities_done else None,
+            activities_done=activities_done or None,
             now=fields.Datetime.now(),
         )

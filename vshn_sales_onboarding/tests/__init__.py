@@ -21,3 +21,4 @@ from . import test_finance_contract
 from . import test_invoicing_exception
 from . import test_effort_attribution
 from . import test_onboarding_times
+from . import test_onboarding_timeline_report

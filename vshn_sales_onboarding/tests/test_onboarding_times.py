@@ -215,7 +215,9 @@ class TestOnboardingTimes(OnboardingOrderCommon):
                 onboarding.name,
             )
         self.assertEqual(by_onboarding[self.alpha0].date_start, DAY0)
-        self.assertEqual(by_onboarding[self.alpha0].account_manager_id, self.user_salesman)
+        self.assertEqual(
+            by_onboarding[self.alpha0].account_manager_id, self.user_salesman
+        )
 
     def test_averages_by_segment(self):
         """count, engaged, done, avg days to first engagement, avg days to onboard.
