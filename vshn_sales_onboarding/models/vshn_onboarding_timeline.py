@@ -173,16 +173,18 @@ class VshnOnboarding(models.Model):
             )
         if self.is_done and self.date_done:
             summary.append(self.env._("done on Day %(day)s", day=self.time_to_onboard))
+        summary.append(self.env._("hollow: planned, dashed line: today"))
 
         return Markup(
             '<div class="o_vshn_timeline" style="font-size:12px;line-height:1.2;'
             'overflow-x:auto;">'
             '<div style="display:flex;min-width:640px;">'
             '<div style="flex:0 0 140px;padding-top:{header}px;">{labels}</div>'
-            '<div style="position:relative;flex:1 1 auto;padding-top:{header}px;">'
+            '<div style="flex:1 1 auto;padding:0 10px;">'
+            '<div style="position:relative;padding-top:{header}px;">'
             '<div style="position:absolute;top:{header}px;bottom:0;left:0;'
             'width:50%;background:#f8f9fa;" title="{before}"></div>'
-            "{ticks}{lanes}</div></div>"
+            "{ticks}{lanes}</div></div></div>"
             '<div class="text-muted mt-1">{summary}</div>'
             "</div>"
         ).format(
