@@ -470,3 +470,19 @@ class TestOnboardingTimelineReport(OnboardingOrderCommon):
         # partner (for today's date in the user's time zone) after the cache
         # was emptied
         self.assertEqual(counts[100], (1, 4))
+
+    def test_menus(self):
+        menus = {
+            "vshn_sales_onboarding.vshn_onboarding_time_report_menu",
+            "vshn_sales_onboarding.vshn_onboarding_timeline_report_menu",
+        }
+        for user, expected in (
+            (self.user_salesman, menus),
+            (self.user_manager, menus),
+            (self.user_employee, set()),
+        ):
+            visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+            xmlids = set(
+                self.env["ir.ui.menu"].browse(visible).get_external_id().values()
+            )
+            self.assertEqual(xmlids & menus, expected, user.name)
