@@ -76,11 +76,14 @@ class VshnOnboarding(models.Model):
         One grouped read for any number of onboardings, one write per distinct
         set of values, none for onboardings whose times did not change.
         """
-        onboardings = self.exists()
+        # The times are the process's record of what happened, derived from
+        # Day 0, the done steps and Done only: whoever finished a step or moved
+        # the stage (an account manager, a customer's payment) need not be
+        # allowed to read every step or to edit the onboarding, and nothing
+        # but these three fields is written. Private: no RPC caller reaches it.
+        onboardings = self.sudo().exists()
         if not onboardings:
             return
-        # the first engagement counts whoever finished the step: read every
-        # done step, not only those the caller may read
         first_dates = dict(
             self.env["vshn.onboarding.journey.line"]
             .sudo()
@@ -95,7 +98,7 @@ class VshnOnboarding(models.Model):
                 ["date_done:min"],
             )
         )
-        to_write = defaultdict(lambda: self.browse())
+        to_write = defaultdict(onboardings.browse)
         for onboarding in onboardings:
             day0 = onboarding.date_start
             first = first_dates.get(onboarding, False)
@@ -110,7 +113,4 @@ class VshnOnboarding(models.Model):
             if any(onboarding[name] != value for name, value in values.items()):
                 to_write[tuple(sorted(values.items()))] |= onboarding
         for values, records in to_write.items():
-            # the times are the process's record of what happened: whoever
-            # finished the step or moved the stage need not be allowed to edit
-            # the onboarding, and no user writes these fields
-            as_process(records.sudo()).write(dict(values))
+            as_process(records).write(dict(values))

@@ -156,6 +156,15 @@ class TestOnboardingTimes(OnboardingOrderCommon):
         self.assertEqual(self.alpha0.time_to_first_engagement, 1)
         self.assertEqual(self.alpha0.date_first_engagement, date(2026, 1, 6))
 
+    def test_a_step_done_by_someone_without_rights_on_the_onboarding(self):
+        line = self.lines.filtered(lambda line: line.onboarding_id == self.beta1)
+        as_process(line.sudo()).write(
+            {"customer_facing": True, "date_done": DAY0 + timedelta(days=4)}
+        )
+        self.beta1.with_user(self.user_employee)._vshn_update_times()
+        self.assertEqual(self.beta1.time_to_first_engagement, 4)
+        self.assertEqual(self.beta1.date_first_engagement, date(2026, 1, 9))
+
     def test_entering_done_stores_the_time_to_onboard(self):
         self._set_done(self.beta0, 20)
         self.assertEqual(self.beta0.time_to_onboard, 20)
