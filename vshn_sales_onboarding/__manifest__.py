@@ -53,6 +53,9 @@
         "data/vshn_invoicing_exception_data.xml",
         "views/contract_contract_views.xml",
         "views/vshn_invoicing_exception_views.xml",
+        "data/mail_template_journey_data.xml",
+        "data/vshn_onboarding_journey_data.xml",
+        "views/vshn_onboarding_journey_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -36,3 +36,5 @@ from . import vshn_onboarding_invoicing
 from . import sale_order_line
 from . import project_project
 from . import account_analytic_line
+from . import account_partial_reconcile
+from . import mail_mail
