@@ -15,6 +15,23 @@ class MailActivity(models.Model):
         "vacant a stand-in got it, and it passes to the holder once named.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals:
+            # a journey step's activity passed to someone else (a role filled,
+            # a reassignment): the step is theirs; the line is the process's
+            onboarding_activities = self.filtered(
+                lambda activity: activity.res_model == "vshn.onboarding"
+            )
+            if onboarding_activities:
+                self.env["vshn.onboarding.journey.line"].sudo().search(
+                    [
+                        ("activity_id", "in", onboarding_activities.ids),
+                        ("state", "=", "planned"),
+                    ]
+                ).write({"user_id": vals["user_id"]})
+        return result
+
     def _action_done(self, feedback=False, attachment_ids=None):
         # The escalation owner closes the escalation by marking its activity done.
         escalation_type = self.env.ref(

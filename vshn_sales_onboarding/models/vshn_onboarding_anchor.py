@@ -64,7 +64,7 @@ class VshnOnboarding(models.Model):
     # ------------------------------------------------------------------
 
     def _check_evidence_fields(self, vals):
-        super()._check_evidence_fields(vals)
+        result = super()._check_evidence_fields(vals)
         check_process_fields(
             self,
             vals,
@@ -75,6 +75,7 @@ class VshnOnboarding(models.Model):
                 "typed, copied or imported."
             ),
         )
+        return result
 
     def write(self, vals):
         result = super().write(vals)
@@ -84,11 +85,12 @@ class VshnOnboarding(models.Model):
         return result
 
     def _on_stage_entered(self):
-        super()._on_stage_entered()
+        result = super()._on_stage_entered()
         done = self.filtered(lambda onboarding: onboarding.is_done)
         if done:
             done._vshn_reach_anchor("done")
             done._vshn_update_times()
+        return result
 
     # ------------------------------------------------------------------
     # Choosing and starting the journey
@@ -288,7 +290,9 @@ class VshnOnboarding(models.Model):
         """
         # the accountant registering the payment need not read the orders or
         # the onboardings; the event is recorded by the process
-        onboardings = invoices.sudo().invoice_line_ids.sale_line_ids.order_id.onboarding_id
+        onboardings = (
+            invoices.sudo().invoice_line_ids.sale_line_ids.order_id.onboarding_id
+        )
         onboardings = onboardings.filtered(lambda onboarding: not onboarding.date_paid)
         paid = self.browse()
         for onboarding in onboardings:
@@ -329,8 +333,10 @@ class VshnOnboarding(models.Model):
         for line in lines:
             step, anchor_date = line.step_id, anchor_dates[line]
             calendar_id = line.onboarding_id.company_id.resource_calendar_id.id
-            days = working.get(calendar_id) or working.get(False) or working.get(
-                next(iter(working))
+            days = (
+                working.get(calendar_id)
+                or working.get(False)
+                or working.get(next(iter(working)))
             )
             values[line] = {
                 "date_anchor": anchor_date,

@@ -107,7 +107,9 @@ class VshnOnboardingJourneyLine(models.Model):
         for line in self:
             groups[line.step_id, line.onboarding_id.company_id] |= line
         for (step, company), lines in groups.items():
-            author = company.onboarding_journey_sender_id.partner_id or company.partner_id
+            author = (
+                company.onboarding_journey_sender_id.partner_id or company.partner_id
+            )
             # the template is the manager's configuration; the e-mail is the
             # process's, whoever caused the event
             mails = step.mail_template_id.sudo().send_mail_batch(

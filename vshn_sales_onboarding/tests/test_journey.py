@@ -201,7 +201,9 @@ class TestJourney(OnboardingOrderCommon):
                     self.assertFalse(line.date_planned)
                     self.assertFalse(line.activity_id)
         # the handover: Day 2 (Wednesday), due 3 working days later (Thursday)
-        handover = self._lines(onboarding, name="Internal handover with all stakeholders")
+        handover = self._lines(
+            onboarding, name="Internal handover with all stakeholders"
+        )
         self.assertEqual(handover.date_planned, date(2026, 3, 4))
         self.assertEqual(handover.date_due, date(2026, 3, 5))
         self.assertEqual(handover.user_id, self.user_salesman)
@@ -263,15 +265,19 @@ class TestJourney(OnboardingOrderCommon):
         self.env.company.onboarding_journey_sender_id = False
         other = self._start(self.segments["midmarket"], offering_type="project")
         mail = self.env["mail.mail"].search(
-            [("mail_message_id", "=", self._lines(other, kind="email").mail_message_id.id)]
+            [
+                (
+                    "mail_message_id",
+                    "=",
+                    self._lines(other, kind="email").mail_message_id.id,
+                )
+            ]
         )
         self.assertEqual(mail.author_id, self.env.company.partner_id)
         self.assertEqual(mail.email_from, self.env.company.email_formatted)
         # the queue sends it; the step is done that day
         with freeze_time(datetime(2026, 3, 2, 12, 0)):
-            self.env["mail.mail"].search(
-                [("id", "=", mail.id)]
-            ).send()
+            self.env["mail.mail"].search([("id", "=", mail.id)]).send()
         line = self._lines(other, kind="email")
         self.assertEqual(line.state, "done")
         self.assertEqual(line.date_done, DAY0)
@@ -282,7 +288,9 @@ class TestJourney(OnboardingOrderCommon):
         meetings; the digital kickoff is an activity of the kickoff type."""
         onboarding = self._start(self.segments["smb"])
         self.assertEqual(onboarding.journey_id, self.journeys["smb"])
-        self.assertFalse(self.journeys["smb"].step_ids.filtered(lambda s: s.kind == "meeting"))
+        self.assertFalse(
+            self.journeys["smb"].step_ids.filtered(lambda s: s.kind == "meeting")
+        )
         emails = self._lines(onboarding, kind="email")
         self.assertEqual(
             sorted((line.date_planned - DAY0).days for line in emails),
@@ -334,12 +342,18 @@ class TestJourney(OnboardingOrderCommon):
         self.env.company.onboarding_retrospective_amount = 0
         small = self._start(self.segments["midmarket"])
         self.assertFalse(small.retrospective_required)
-        self.assertFalse(small.journey_line_ids.step_id.filtered("only_if_retrospective"))
-        self.assertNotIn(self.types["retrospective"], small.activity_ids.activity_type_id)
+        self.assertFalse(
+            small.journey_line_ids.step_id.filtered("only_if_retrospective")
+        )
+        self.assertNotIn(
+            self.types["retrospective"], small.activity_ids.activity_type_id
+        )
         # the high-complexity variant always ends with one
         complex_ = self._start(self.segments["midmarket"], complexity="high")
         self.assertEqual(complex_.journey_id, self.journeys["midmarket_complex"])
-        self.assertIn(self.types["retrospective"], complex_.activity_ids.activity_type_id)
+        self.assertIn(
+            self.types["retrospective"], complex_.activity_ids.activity_type_id
+        )
 
     # Later anchors ----------------------------------------------------------
 
@@ -422,16 +436,42 @@ class TestJourney(OnboardingOrderCommon):
         with freeze_time(datetime(2026, 3, 20, 15, 0)):
             self._mark_activities_done(onboarding, "kickoff")
         self.assertEqual(onboarding.date_kickoff_held, date(2026, 3, 11))
-        self.assertEqual(len(self._lines(onboarding, anchor="kickoff")), len(kickoff_lines))
+        self.assertEqual(
+            len(self._lines(onboarding, anchor="kickoff")), len(kickoff_lines)
+        )
 
     def test_activity_done_marks_its_line_done(self):
         onboarding = self._start(self.segments["midmarket"])
-        handover = self._lines(onboarding, name="Internal handover with all stakeholders")
+        handover = self._lines(
+            onboarding, name="Internal handover with all stakeholders"
+        )
         with freeze_time(datetime(2026, 3, 3, 11, 0)):
             handover.activity_id.action_done()
         self.assertEqual(handover.state, "done")
         self.assertEqual(handover.date_done, date(2026, 3, 3))
         self.assertTrue(onboarding.handover_done, "the stage gate still opens")
+
+    def test_role_filled_later_takes_over_the_step(self):
+        """A vacant role's step goes to its stand-in; once the role is filled
+        the activity and the step pass to the holder, as plans did."""
+        self.env["vshn.onboarding.role.default"].search(
+            [("role_id", "=", self.roles["tsm"].id)]
+        ).unlink()
+        onboarding = self._start(self.segments["midmarket"])
+        tsm = self._lines(onboarding, anchor="booked", kind="activity")
+        self.assertEqual(tsm.user_id, self.user_salesman, "the stand-in: the AM")
+        self.assertEqual(tsm.activity_id.user_id, self.user_salesman)
+        onboarding.with_user(self.user_salesman).write(
+            {
+                "stakeholder_ids": [
+                    Command.create(
+                        {"role_id": self.roles["tsm"].id, "user_id": self.user_tsm.id}
+                    )
+                ]
+            }
+        )
+        self.assertEqual(tsm.activity_id.user_id, self.user_tsm)
+        self.assertEqual(tsm.user_id, self.user_tsm)
 
     def test_done_reaches_done_steps_and_milestones(self):
         onboarding = self._start(self.segments["enterprise"])
@@ -452,20 +492,31 @@ class TestJourney(OnboardingOrderCommon):
 
     def test_mark_reached_milestone(self):
         onboarding = self._start(self.segments["midmarket"])
-        step = self.journeys["midmarket"].step_ids[:1].copy(
-            {"name": "Go-live confirmed", "kind": "milestone", "reached_on": False}
+        step = (
+            self.journeys["midmarket"]
+            .step_ids[:1]
+            .copy(
+                {"name": "Go-live confirmed", "kind": "milestone", "reached_on": False}
+            )
         )
-        line = self.env["vshn.onboarding.journey.line"].sudo().create(
-            {
-                "onboarding_id": onboarding.id,
-                "step_id": step.id,
-                "name": step.name,
-                "kind": "milestone",
-                "anchor": "signed",
-                "state": "planned",
-            }
+        line = (
+            self.env["vshn.onboarding.journey.line"]
+            .sudo()
+            .create(
+                {
+                    "onboarding_id": onboarding.id,
+                    "step_id": step.id,
+                    "name": step.name,
+                    "kind": "milestone",
+                    "anchor": "signed",
+                    "state": "planned",
+                }
+            )
         )
-        with self.assertRaises(AccessError), mute_logger("odoo.addons.base.models.ir_rule"):
+        with (
+            self.assertRaises(AccessError),
+            mute_logger("odoo.addons.base.models.ir_rule"),
+        ):
             line.with_user(self.user_employee).action_mark_reached()
         other = self._lines(onboarding, name="First invoice paid")
         with self.assertRaisesMessage(UserError, "marked reached by hand"):
@@ -518,8 +569,9 @@ class TestJourney(OnboardingOrderCommon):
             {"date_kickoff_held": "2026-03-03"},
             {"journey_id": self.journeys["smb"].id},
         ):
-            with self.subTest(vals=vals), self.assertRaisesMessage(
-                UserError, "recorded when they happen"
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesMessage(UserError, "recorded when they happen"),
             ):
                 as_salesman.write(vals)
         with self.assertRaisesMessage(UserError, "recorded when they happen"):
@@ -549,7 +601,9 @@ class TestJourney(OnboardingOrderCommon):
             lines.with_user(other_user).search([("onboarding_id", "=", onboarding.id)])
         )
         self.assertEqual(
-            lines.with_user(self.user_csm).search([("onboarding_id", "=", onboarding.id)]),
+            lines.with_user(self.user_csm).search(
+                [("onboarding_id", "=", onboarding.id)]
+            ),
             onboarding.journey_line_ids,
         )
 
@@ -559,7 +613,9 @@ class TestJourney(OnboardingOrderCommon):
         onboarding = self._start(self.segments["smb"])
         handover = self._lines(onboarding, name="Internal handover")
         kickoff = self._lines(onboarding, anchor="booked", kind="activity")
-        welcome = self._lines(onboarding, name="Welcome e-mail from the Chief Customer Officer")
+        welcome = self._lines(
+            onboarding, name="Welcome e-mail from the Chief Customer Officer"
+        )
         onboarding._vshn_move_day0(date(2026, 2, 2))
         self.assertEqual(onboarding.date_start, date(2026, 2, 2))
         self.assertEqual(onboarding.date_booked, date(2026, 2, 2))
@@ -583,8 +639,12 @@ class TestJourney(OnboardingOrderCommon):
         more: no query per onboarding (here the mid-market journey: e-mail,
         activities, milestones)."""
         self._start(self.segments["midmarket"])  # fill the caches
-        leads_one = self._create_won_deals(1, prefix="One", segment=self.segments["midmarket"])
-        leads_six = self._create_won_deals(6, prefix="Six", segment=self.segments["midmarket"])
+        leads_one = self._create_won_deals(
+            1, prefix="One", segment=self.segments["midmarket"]
+        )
+        leads_six = self._create_won_deals(
+            6, prefix="Six", segment=self.segments["midmarket"]
+        )
         counts = {}
         for key, leads in (("one", leads_one), ("six", leads_six)):
             onboardings = as_process(
@@ -613,5 +673,9 @@ class TestJourney(OnboardingOrderCommon):
             self.assertEqual(
                 len(onboardings.journey_line_ids), len(steps) * len(onboardings)
             )
-        _logger.info("Starting journeys: 1 onboarding %s queries, 6: %s", counts["one"], counts["six"])
+        _logger.info(
+            "Starting journeys: 1 onboarding %s queries, 6: %s",
+            counts["one"],
+            counts["six"],
+        )
         self.assertLessEqual(counts["six"] - counts["one"], 5 * 3)

@@ -159,7 +159,9 @@ class TestOnboardingPerformance(TransactionCase):
         messages = self.env["mail.message"].search(
             [("model", "=", "vshn.onboarding"), ("res_id", "in", onboardings.ids)]
         )
-        notes = messages.filtered(lambda message: message.message_type != "email_outgoing")
+        notes = messages.filtered(
+            lambda message: message.message_type != "email_outgoing"
+        )
         self.assertEqual(len(notes), 10, "one summary per onboarding")
         # and the journey's welcome e-mail to each customer, queued
         welcome = messages - notes
