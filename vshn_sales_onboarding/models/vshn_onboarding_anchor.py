@@ -389,19 +389,41 @@ class VshnOnboarding(models.Model):
         lines.onboarding_id._vshn_update_clocks()
 
     def _vshn_move_day0(self, date_start):
-        """Move Day 0 to ``date_start`` and the journey's events with it.
+        """Move Day 0 to ``date_start`` and the whole journey with it.
 
-        For demo data and migrations: the booked, paid and kickoff dates
-        shift by as many days as Day 0, then the open steps are re-planned.
+        For demo data and migrations (put an onboarding at a given point of
+        its journey): the booked, paid, kickoff-held and done dates shift by
+        as many days as Day 0, so do the dates of the steps already done; the
+        open steps are re-planned from the moved events (their activities'
+        deadlines and queued e-mails with them).
         """
         date_start = fields.Date.to_date(date_start)
         for onboarding in self:
             delta = date_start - onboarding.date_start
+            if not delta:
+                continue
             vals = {"date_start": date_start}
-            for name in ("date_booked", "date_paid", "date_kickoff_held"):
+            for name in ("date_booked", "date_paid", "date_kickoff_held", "date_done"):
                 if onboarding[name]:
                     vals[name] = onboarding[name] + delta
             as_process(onboarding).write(vals)
+            for line in onboarding.sudo().journey_line_ids.filtered(
+                lambda line: line.state in ("done", "cancelled")
+            ):
+                line.write(
+                    {
+                        name: line[name] + delta
+                        for name in (
+                            "date_anchor",
+                            "date_planned",
+                            "date_due",
+                            "date_done",
+                        )
+                        if line[name]
+                    }
+                )
+        self._vshn_update_clocks()
+        self._vshn_update_times()
         return True
 
     def _vshn_get_journey_summary(self):

@@ -610,27 +610,39 @@ class TestJourney(OnboardingOrderCommon):
     # Day 0 moves ------------------------------------------------------------
 
     def test_moving_day0_replans_the_journey(self):
+        """``_vshn_move_day0`` (demo data) moves the whole journey: events,
+        done steps, open steps with their activities and queued e-mails."""
         onboarding = self._start(self.segments["smb"])
         handover = self._lines(onboarding, name="Internal handover")
+        paid = self._lines(onboarding, name="First invoice paid")
         kickoff = self._lines(onboarding, anchor="booked", kind="activity")
         welcome = self._lines(
             onboarding, name="Welcome e-mail from the Chief Customer Officer"
         )
+        with freeze_time(datetime(2026, 3, 3, 10, 0)):
+            handover.activity_id.action_done()
+        self.assertEqual(handover.date_done, date(2026, 3, 3))
         onboarding._vshn_move_day0(date(2026, 2, 2))
         self.assertEqual(onboarding.date_start, date(2026, 2, 2))
         self.assertEqual(onboarding.date_booked, date(2026, 2, 2))
+        # four weeks back: the done step too
+        self.assertEqual(handover.state, "done")
         self.assertEqual(handover.date_planned, date(2026, 2, 3))
-        self.assertEqual(handover.activity_id.date_deadline, date(2026, 2, 3))
+        self.assertEqual(handover.date_done, date(2026, 2, 3))
+        self.assertEqual(paid.date_planned, date(2026, 2, 7))
         self.assertEqual(kickoff.date_anchor, date(2026, 2, 2))
         self.assertEqual(kickoff.date_planned, date(2026, 2, 9))
+        self.assertEqual(kickoff.date_due, date(2026, 2, 9))
+        self.assertEqual(kickoff.activity_id.date_deadline, date(2026, 2, 9))
         mail = self.env["mail.mail"].search(
             [("mail_message_id", "=", welcome.mail_message_id.id)]
         )
         self.assertEqual(mail.scheduled_date, datetime(2026, 2, 2))
-        # a user's correction of Day 0 moves the steps planned from it only
+        # a user's correction of Day 0 moves the open steps planned from it
         onboarding.with_user(self.user_salesman).date_start = date(2026, 2, 4)
-        self.assertEqual(handover.date_planned, date(2026, 2, 5))
-        self.assertEqual(kickoff.date_planned, date(2026, 2, 9))
+        self.assertEqual(paid.date_planned, date(2026, 2, 9))
+        self.assertEqual(handover.date_done, date(2026, 2, 3))
+        self.assertEqual(kickoff.date_planned, date(2026, 2, 9), "booked: unmoved")
 
     # Batch ------------------------------------------------------------------
 
