@@ -179,6 +179,33 @@ class TestJourney(OnboardingOrderCommon):
         with self.assertQueryCount(2):  # the search, the journeys' criteria
             many._vshn_find_journeys()
 
+    def test_shipped_steps_are_never_due_before_planned(self):
+        """Whatever the weekday of its anchor, a shipped step with a clock is
+        due on or after its planned day; each journey ends with "Onboarding
+        complete" on its segment's last day."""
+        working = self.env["resource.calendar"]._vshn_get_working_days(
+            date(2026, 1, 1), date(2026, 12, 31)
+        )[False]
+        for journey in self.journeys.values():
+            for step in journey.step_ids.filtered("target_working_days"):
+                for weekday in range(7):
+                    anchor = date(2026, 3, 2 + weekday)
+                    with self.subTest(step=step.name, weekday=weekday):
+                        self.assertGreaterEqual(
+                            (
+                                working.add(anchor, step.target_working_days) - anchor
+                            ).days,
+                            step.offset_days,
+                        )
+            if journey.segment_id:
+                complete = journey.step_ids.filtered(
+                    lambda step: step.name == "Onboarding complete"
+                )
+                self.assertEqual(
+                    complete.offset_days, journey.segment_id.onboarding_days
+                )
+                self.assertEqual(complete.reached_on, "done")
+
     # The start: Day 0 and Day 1 --------------------------------------------
 
     def test_start_plans_day0_and_day1_steps(self):
@@ -632,7 +659,7 @@ class TestJourney(OnboardingOrderCommon):
         self.assertEqual(paid.date_planned, date(2026, 2, 7))
         self.assertEqual(kickoff.date_anchor, date(2026, 2, 2))
         self.assertEqual(kickoff.date_planned, date(2026, 2, 9))
-        self.assertEqual(kickoff.date_due, date(2026, 2, 9))
+        self.assertEqual(kickoff.date_due, date(2026, 2, 10))
         self.assertEqual(kickoff.activity_id.date_deadline, date(2026, 2, 9))
         mail = self.env["mail.mail"].search(
             [("mail_message_id", "=", welcome.mail_message_id.id)]
