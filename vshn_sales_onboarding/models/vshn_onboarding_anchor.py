@@ -306,18 +306,27 @@ class VshnOnboarding(models.Model):
             )[0]
             if first.payment_state in ("paid", "in_payment"):
                 paid |= onboarding
-        if paid:
-            as_process(paid).write({"date_paid": fields.Date.context_today(self)})
-            paid._vshn_reach_anchor("paid")
+        paid._vshn_first_invoice_paid()
 
-    def _vshn_kickoff_held(self):
-        """Record "kickoff" (once) on these onboardings: a kickoff activity done."""
-        held = self.sudo().filtered(lambda onboarding: not onboarding.date_kickoff_held)
-        if held:
-            as_process(held).write(
-                {"date_kickoff_held": fields.Date.context_today(self)}
+    def _vshn_first_invoice_paid(self, date=None):
+        """Record "paid" (once) on these onboardings, on ``date`` (default:
+        today), and plan the steps waiting for it."""
+        self._vshn_record_anchor("paid", date)
+
+    def _vshn_kickoff_held(self, date=None):
+        """Record "kickoff" (once) on these onboardings: a kickoff activity was
+        marked done (or, for demo data, on ``date``)."""
+        self._vshn_record_anchor("kickoff", date)
+
+    def _vshn_record_anchor(self, anchor, date=None):
+        field = ANCHOR_DATE_FIELDS[anchor]
+        reached = self.sudo().filtered(lambda onboarding: not onboarding[field])
+        if reached:
+            as_process(reached).write(
+                {field: fields.Date.to_date(date) or fields.Date.context_today(self)}
             )
-            held._vshn_reach_anchor("kickoff")
+            reached._vshn_reach_anchor(anchor)
+        return True
 
     def _vshn_get_line_dates(self, lines, anchor_dates):
         """{line: anchor, planned and due dates}, from one working-days lookup."""

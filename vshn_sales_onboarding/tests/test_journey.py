@@ -671,6 +671,22 @@ class TestJourney(OnboardingOrderCommon):
         self.assertEqual(handover.date_done, date(2026, 2, 3))
         self.assertEqual(kickoff.date_planned, date(2026, 2, 9), "booked: unmoved")
 
+    def test_events_recorded_on_a_date(self):
+        """For demo data: the kickoff held and the first invoice paid on a
+        given day plan their steps from that day, once."""
+        onboarding = self._start(self.segments["enterprise"])
+        onboarding._vshn_kickoff_held(date(2026, 3, 9))
+        onboarding._vshn_first_invoice_paid("2026-03-06")
+        self.assertEqual(onboarding.date_kickoff_held, date(2026, 3, 9))
+        self.assertEqual(onboarding.date_paid, date(2026, 3, 6))
+        checkin = self._lines(onboarding, anchor="kickoff").sorted("date_planned")[0]
+        self.assertEqual(checkin.date_planned, date(2026, 3, 23))
+        self.assertEqual(
+            self._lines(onboarding, name="First invoice paid").state, "done"
+        )
+        onboarding._vshn_kickoff_held(date(2026, 3, 20))
+        self.assertEqual(onboarding.date_kickoff_held, date(2026, 3, 9), "once")
+
     # Batch ------------------------------------------------------------------
 
     def test_start_stays_batch(self):
