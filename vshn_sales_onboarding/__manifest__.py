@@ -55,6 +55,9 @@
         "views/vshn_invoicing_exception_views.xml",
         "report/vshn_onboarding_time_report_views.xml",
         "report/vshn_onboarding_timeline_report_views.xml",
+        "data/mail_template_journey_data.xml",
+        "data/vshn_onboarding_journey_data.xml",
+        "views/vshn_onboarding_journey_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

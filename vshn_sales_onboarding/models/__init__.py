@@ -37,3 +37,5 @@ from . import sale_order_line
 from . import project_project
 from . import account_analytic_line
 from . import vshn_onboarding_timeline
+from . import account_partial_reconcile
+from . import mail_mail

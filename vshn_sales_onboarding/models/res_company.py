@@ -84,6 +84,14 @@ class ResCompany(models.Model):
         help="Copied for every onboarding of the Project offering type.",
     )
 
+    onboarding_journey_sender_id = fields.Many2one(
+        "res.users",
+        string="Journey E-mails From",
+        domain="[('share', '=', False)]",
+        help="Who the journeys' e-mails to customers come from (e.g. the Chief "
+        "Customer Officer). Empty: the company.",
+    )
+
     @api.constrains("onboarding_retrospective_amount")
     def _check_onboarding_retrospective_amount(self):
         for company in self:

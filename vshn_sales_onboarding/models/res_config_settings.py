@@ -42,3 +42,6 @@ class ResConfigSettings(models.TransientModel):
     onboarding_project_template_id = fields.Many2one(
         related="company_id.onboarding_project_template_id", readonly=False
     )
+    onboarding_journey_sender_id = fields.Many2one(
+        related="company_id.onboarding_journey_sender_id", readonly=False
+    )

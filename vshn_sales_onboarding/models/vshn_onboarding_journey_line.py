@@ -1,7 +1,11 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from collections import defaultdict
 
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from .vshn_onboarding_gate_mixin import check_record_ids
 from .vshn_onboarding_journey_step import ANCHORS, STEP_KINDS
 
 LINE_STATES = [
@@ -55,5 +59,77 @@ class VshnOnboardingJourneyLine(models.Model):
     escalated = fields.Boolean(
         help="The breach was escalated to the Customer Success Manager (once)."
     )
-    activity_id = fields.Many2one("mail.activity", ondelete="set null")
-    mail_message_id = fields.Many2one("mail.message", ondelete="set null")
+    activity_id = fields.Many2one(
+        "mail.activity", ondelete="set null", index="btree_not_null"
+    )
+    mail_message_id = fields.Many2one(
+        "mail.message", ondelete="set null", index="btree_not_null"
+    )
+    reached_on = fields.Selection(
+        ANCHORS, help="Milestones: the event that reaches the milestone."
+    )
+
+    def action_mark_reached(self):
+        """Mark milestones reached by hand (those no event reaches).
+
+        Whoever may edit the onboarding may; the line itself stays the
+        process's (users have no write access to it).
+        """
+        check_record_ids(self)
+        self.onboarding_id.check_access("write")
+        wrong = self.filtered(
+            lambda line: line.kind != "milestone"
+            or line.reached_on
+            or line.state not in ("waiting", "planned")
+        )
+        if wrong:
+            raise UserError(
+                self.env._(
+                    "%(steps)s: only open milestones without an event that "
+                    "reaches them are marked reached by hand.",
+                    steps=", ".join(wrong.mapped("name")),
+                )
+            )
+        # the user may edit the onboarding (checked above); the line is
+        # written by the process, which users cannot write otherwise
+        self.sudo()._vshn_mark_done(fields.Date.context_today(self))
+        return True
+
+    def _vshn_queue_emails(self):
+        """Queue each line's e-mail to the customer for its planned day.
+
+        Rendered in one batch per step and company, from the company's
+        journey sender (default: the company), through Odoo's mail queue (its
+        scheduled action sends it that day), logged in the onboarding's
+        chatter. The line is done once the mail is sent (``mail.mail``).
+        """
+        groups = defaultdict(lambda: self.browse())
+        for line in self:
+            groups[line.step_id, line.onboarding_id.company_id] |= line
+        for (step, company), lines in groups.items():
+            author = (
+                company.onboarding_journey_sender_id.partner_id or company.partner_id
+            )
+            # the template is the manager's configuration; the e-mail is the
+            # process's, whoever caused the event
+            mails = step.mail_template_id.sudo().send_mail_batch(
+                [line.onboarding_id.id for line in lines],
+                email_values={
+                    "author_id": author.id,
+                    # the log in the chatter stays once the mail is sent
+                    "is_notification": True,
+                },
+            )
+            for line, mail in zip(lines, mails, strict=True):
+                mail.scheduled_date = fields.Datetime.to_datetime(line.date_planned)
+                line.mail_message_id = mail.mail_message_id
+
+    def _vshn_mark_done(self, date_done):
+        """Mark these lines done and update their onboardings' clocks and times."""
+        lines = self.filtered(lambda line: line.state in ("waiting", "planned"))
+        if not lines:
+            return
+        lines.write({"state": "done", "date_done": date_done})
+        onboardings = lines.onboarding_id
+        onboardings._vshn_update_clocks()
+        onboardings._vshn_update_times()

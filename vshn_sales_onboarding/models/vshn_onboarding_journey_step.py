@@ -1,6 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 STEP_KINDS = [
     ("activity", "Activity"),
@@ -77,3 +78,40 @@ class VshnOnboardingJourneyStep(models.Model):
         string="Only With a Retrospective",
         help="Only for onboardings that end with a retrospective (larger ones).",
     )
+    reached_on = fields.Selection(
+        ANCHORS,
+        help="Milestones: the event that reaches the milestone (e.g. the first "
+        "invoice paid). Empty: someone who may edit the onboarding marks it "
+        "reached.",
+    )
+
+    @api.constrains("kind", "activity_type_id", "mail_template_id", "reached_on")
+    def _check_kind_needs(self):
+        for step in self:
+            if step.kind == "email" and not step.mail_template_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(journey)s: the e-mail step %(step)s needs an e-mail "
+                        "template.",
+                        journey=step.journey_id.name,
+                        step=step.name,
+                    )
+                )
+            if step.kind == "activity" and not step.activity_type_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(journey)s: the activity step %(step)s needs an activity "
+                        "type.",
+                        journey=step.journey_id.name,
+                        step=step.name,
+                    )
+                )
+            if step.reached_on and step.kind != "milestone":
+                raise ValidationError(
+                    self.env._(
+                        "%(journey)s: only milestones are reached by an event; "
+                        "clear Reached On of %(step)s or make it a milestone.",
+                        journey=step.journey_id.name,
+                        step=step.name,
+                    )
+                )

@@ -7,10 +7,8 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from .vshn_onboarding import REFERENCE_DAYS
 from .vshn_onboarding_gate_mixin import as_process
 
 _logger = logging.getLogger(__name__)
@@ -195,97 +193,43 @@ class VshnOnboarding(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Activities: plans resolved to role holders, created in one batch
+    # Activities: the journey's first steps, created in one batch
     # ------------------------------------------------------------------
 
-    def _vshn_get_plans(self):
-        """The activity plans each onboarding gets: {onboarding: plans}."""
-        ref = self.env.ref
-        handover = ref("vshn_sales_onboarding.mail_activity_plan_handover")
-        kickoff = ref("vshn_sales_onboarding.mail_activity_plan_kickoff")
-        retrospective = ref("vshn_sales_onboarding.mail_activity_plan_retrospective")
-        result = {}
-        for onboarding in self:
-            result[onboarding] = handover | kickoff
-            if onboarding.retrospective_required:
-                result[onboarding] |= retrospective
-        return result
-
     def _vshn_plan_activities(self):
-        """Create the plan steps' activities (and the introduction review).
+        """Start the journeys (Day 0 and Day 1 steps) and plan the introduction
+        review, all activities in one create.
 
-        Done as Odoo's plan wizard would, for all onboardings in one create and
-        without core's per-activity assignment mail: the assignees get one
+        Without core's per-activity assignment mail: the assignees get one
         digest per batch instead (``_vshn_send_digests``).
         """
         model_id = self.env["ir.model"]._get_id(self._name)
-        vals_list, errors = [], []
-        for onboarding, plans in self._vshn_get_plans().items():
-            for template in plans.template_ids:
-                resolved = template._determine_responsible(self.env.user, onboarding)
-                if resolved["error"]:
-                    errors.append(resolved["error"])
-                    continue
-                vals_list.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": onboarding.id,
-                        "activity_type_id": template.activity_type_id.id,
-                        "summary": template.summary,
-                        "note": template.note,
-                        "user_id": resolved["responsible"].id,
-                        "date_deadline": onboarding._vshn_get_step_deadline(template),
-                        "vshn_onboarding_role_id": template.vshn_onboarding_role_id.id,
-                        "automated": False,
-                    }
-                )
         intro_type = self.env.ref(
             "vshn_sales_onboarding.mail_activity_type_introduction"
         )
-        for onboarding in self._vshn_get_to_introduce().filtered(
-            lambda onboarding: not onboarding.company_id.onboarding_intro_auto_send
-        ):
-            vals_list.append(
-                {
-                    "res_model_id": model_id,
-                    "res_id": onboarding.id,
-                    "activity_type_id": intro_type.id,
-                    "summary": intro_type.summary,
-                    "user_id": (onboarding.account_manager_id or onboarding.user_id).id,
-                    "date_deadline": onboarding.date_start
-                    + relativedelta(days=intro_type.delay_count),
-                    "automated": False,
-                }
+        intro_vals = [
+            {
+                "res_model_id": model_id,
+                "res_id": onboarding.id,
+                "activity_type_id": intro_type.id,
+                "summary": intro_type.summary,
+                "user_id": (onboarding.account_manager_id or onboarding.user_id).id,
+                "date_deadline": onboarding.date_start
+                + relativedelta(days=intro_type.delay_count),
+                "automated": False,
+            }
+            for onboarding in self._vshn_get_to_introduce().filtered(
+                lambda onboarding: not onboarding.company_id.onboarding_intro_auto_send
             )
-        if errors:
-            raise UserError("\n".join(errors))
-        return (
-            self.env["mail.activity"]
-            .with_context(mail_activity_quick_update=True)
-            .create(vals_list)
-        )
-
-    def _vshn_get_step_deadline(self, template):
-        """Day 0 plus the step's delay, shrunk for onboardings shorter than 60 days.
-
-        The shipped plans are written for the reference journey of 60 days
-        (seed 003: onboarding complete by Day 60); a 30-day segment gets every
-        delay halved, so steps keep their order and end within its length.
-        """
-        self.ensure_one()
-        delta = relativedelta(**{template.delay_unit: template.delay_count})
-        days = ((self.date_start + delta) - self.date_start).days
-        length = self._get_length_days()
-        if length < REFERENCE_DAYS:
-            days = days * length // REFERENCE_DAYS
-        sign = -1 if template.delay_from == "before_plan_date" else 1
-        return self.date_start + relativedelta(days=sign * days)
+        ]
+        return self._vshn_start_journeys(extra_activity_vals=intro_vals)
 
     def _vshn_log_start(self, activities):
         """One note per onboarding saying what was started."""
         activities_by_onboarding = defaultdict(list)
         for activity in activities:
             activities_by_onboarding[activity.res_id].append(activity)
+        emails = self._vshn_get_journey_summary()
         bodies = {}
         for onboarding in self:
             items = [
@@ -296,7 +240,7 @@ class VshnOnboarding(models.Model):
                     deadline=format_date(self.env, activity.date_deadline),
                 )
                 for activity in activities_by_onboarding[onboarding.id]
-            ]
+            ] + emails[onboarding.id]
             team = [
                 f"{line.role_id.name}: {line.user_id.name}"
                 for line in onboarding.stakeholder_ids

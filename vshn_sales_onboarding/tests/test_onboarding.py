@@ -229,17 +229,13 @@ class TestOnboarding(OnboardingOrderCommon):
             onboardings.search([("is_overdue", "in", [True])])
 
     def test_plan_dates_within_each_segment(self):
-        """Every plan step falls between Day 0 and the planned end, in order:
-        handover, then kickoff, then the retrospective."""
+        """Every activity the segment's journey plans at the start falls
+        between Day 0 and the planned end, in order: handover, then kickoff,
+        then the retrospective (the journeys replaced the fixed plans)."""
         self.env.company.onboarding_retrospective_amount = 1
-        plans = {
-            key: self.env.ref(f"vshn_sales_onboarding.mail_activity_plan_{key}")
+        types = {
+            key: self.env.ref(f"vshn_sales_onboarding.mail_activity_type_{key}")
             for key in ("handover", "kickoff", "retrospective")
-        }
-        plan_of_summary = {
-            template.summary: key
-            for key, plan in plans.items()
-            for template in plan.template_ids
         }
         for xmlid, days in (
             ("vshn_onboarding_segment_enterprise", 60),
@@ -256,20 +252,21 @@ class TestOnboarding(OnboardingOrderCommon):
                 self.assertEqual((end - start).days, days)
                 self.assertTrue(onboarding.retrospective_required)
                 activities = onboarding.activity_ids
-                # the steps of the three plans and the introduction review
+                # the journey's steps planned at the start and the
+                # introduction review
                 self.assertEqual(
                     len(activities),
-                    sum(len(plan.template_ids) for plan in plans.values()) + 1,
+                    len(onboarding.journey_line_ids.activity_id) + 1,
                 )
                 for activity in activities:
                     self.assertGreaterEqual(activity.date_deadline, start)
                     self.assertLessEqual(activity.date_deadline, end)
-                deadlines = {key: [] for key in plans}
-                for activity in activities:
-                    if activity.summary in plan_of_summary:
-                        deadlines[plan_of_summary[activity.summary]].append(
-                            activity.date_deadline
-                        )
+                deadlines = {
+                    key: activities.filtered(
+                        lambda a, t=activity_type: a.activity_type_id == t
+                    ).mapped("date_deadline")
+                    for key, activity_type in types.items()
+                }
                 self.assertTrue(all(deadlines.values()))
                 self.assertLess(max(deadlines["handover"]), min(deadlines["kickoff"]))
                 self.assertLess(

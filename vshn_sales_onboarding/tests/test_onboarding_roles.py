@@ -47,20 +47,24 @@ class TestOnboardingRoles(OnboardingOrderCommon):
         )
 
     def _add_security_step(
-        self, plan_xmlid="vshn_sales_onboarding.mail_activity_plan_handover"
+        self, journey_xmlid="vshn_sales_onboarding.vshn_onboarding_journey_standard"
     ):
+        """A manager adds the new role's step to a journey (the test segment's
+        onboardings get the Standard journey; the journeys replaced the fixed
+        plans at the start)."""
         return (
-            self.env["mail.activity.plan.template"]
+            self.env["vshn.onboarding.journey.step"]
             .with_user(self.user_manager)
             .create(
                 {
-                    "plan_id": self.env.ref(plan_xmlid).id,
+                    "journey_id": self.env.ref(journey_xmlid).id,
                     "sequence": 40,
+                    "name": SECURITY_REVIEW,
+                    "kind": "activity",
+                    "anchor": "signed",
+                    "offset_days": 5,
                     "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id,
-                    "summary": SECURITY_REVIEW,
-                    "responsible_type": "vshn_onboarding_role",
-                    "vshn_onboarding_role_id": self.role_security.id,
-                    "delay_count": 5,
+                    "role_id": self.role_security.id,
                 }
             )
         )
