@@ -42,3 +42,6 @@ class ResConfigSettings(models.TransientModel):
     onboarding_project_template_id = fields.Many2one(
         related="company_id.onboarding_project_template_id", readonly=False
     )
+    onboarding_clock_at_risk_days = fields.Integer(
+        related="company_id.onboarding_clock_at_risk_days", readonly=False
+    )

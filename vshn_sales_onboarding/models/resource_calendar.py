@@ -52,8 +52,8 @@ class ResourceCalendar(models.Model):
         """{calendar id: WorkingDays} from ``date_from`` to ``date_to``.
 
         A working day is a weekday with attendances that no public holiday
-        (a leave of the whole company, no resource) covers. An empty recordset
-        gives the key ``False``: Monday to Friday, the company-wide holidays.
+        (a leave of the whole company, no resource) covers. The key ``False``
+        is always there: Monday to Friday, the holidays of no calendar.
         Two queries, whatever the number of calendars.
         """
         weekdays = {
@@ -65,8 +65,8 @@ class ResourceCalendar(models.Model):
             or DEFAULT_WORKING_WEEKDAYS
             for calendar in self
         }
-        if not self:
-            weekdays[False] = DEFAULT_WORKING_WEEKDAYS
+        # companies without a calendar work Monday to Friday
+        weekdays[False] = DEFAULT_WORKING_WEEKDAYS
         holidays = defaultdict(set)
         leaves = (
             self.env["resource.calendar.leaves"]

@@ -20,3 +20,4 @@ from . import test_key_customer
 from . import test_finance_contract
 from . import test_invoicing_exception
 from . import test_effort_attribution
+from . import test_journey_clock
