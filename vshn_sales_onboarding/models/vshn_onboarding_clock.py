@@ -8,7 +8,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
-from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+from .vshn_onboarding_gate_mixin import check_process_fields
 from .vshn_onboarding_journey_line import CLOCK_STATES
 
 # written by the stage changes and the clocks' scheduled action only
@@ -23,8 +23,6 @@ CLOCK_RANK = {False: 0, "on_track": 1, "at_risk": 2, "breached": 3}
 # onboardings per batch of the scheduled action: a constant number of queries
 # each, and a bounded cache
 CLOCK_BATCH_SIZE = 1000
-# the process's writes: no tracking, no chatter
-QUIET = {"tracking_disable": True, "mail_notrack": True}
 
 
 def clock_state(today, date_due, working_days, at_risk_days):
@@ -49,6 +47,7 @@ def write_clock_columns(model, rows, fnames):
     """
     if not rows:
         return
+    booleans = [model._fields[fname].type == "boolean" for fname in fnames]
     # what the ORM still holds for the table goes first (the whole rows: the
     # write date is invalidated below)
     model.flush_model()
@@ -72,8 +71,12 @@ def write_clock_columns(model, rows, fnames):
             now=model.env.cr.now(),
             rows=SQL(", ").join(
                 SQL(
-                    "(%s)",
-                    SQL(", ").join(SQL("%s", value or None) for value in row),
+                    "(%s, %s)",
+                    row[0],
+                    SQL(", ").join(
+                        SQL("%s", value if boolean else value or None)
+                        for boolean, value in zip(booleans, row[1:], strict=True)
+                    ),
                 )
                 for row in rows
             ),
@@ -191,19 +194,9 @@ class VshnOnboarding(models.Model):
 
     def _vshn_start_stage_clock(self):
         """The stage's clock starts today, its breach not yet escalated."""
-        if not self:
-            return
-        # the clock is the process's, whoever started the onboarding (a
-        # salesperson's confirmation does) or moved its stage
-        as_process(self.sudo().with_context(**QUIET)).write(
-            {
-                "date_stage_entered": fields.Date.context_today(self),
-                "stage_escalated": False,
-            }
-        )
-        self._vshn_update_clocks()
+        self._vshn_update_clocks(restart_stage=True)
 
-    def _vshn_update_clocks(self):
+    def _vshn_update_clocks(self, restart_stage=False):
         """Recompute the clocks of these onboardings and their steps (in batch).
 
         A planned journey step with a due date, and the stage when it has a
@@ -212,6 +205,9 @@ class VshnOnboarding(models.Model):
         left, else on track; done, cancelled and waiting steps, and Done or
         archived onboardings, have no clock. Only changed values are written;
         the queries are the same for any number of onboardings.
+
+        With ``restart_stage``, the stage's clock starts today, its breach
+        not yet escalated (the onboarding entered its stage).
 
         Returns {onboarding id: the state of its stage's clock} (the daily
         check escalates and reports from it).
@@ -223,6 +219,10 @@ class VshnOnboarding(models.Model):
         # of the onboarding counts, whoever can see it
         onboardings = self.sudo()
         today = fields.Date.context_today(self)
+        entered_dates = {
+            onboarding.id: today if restart_stage else onboarding.date_stage_entered
+            for onboarding in onboardings
+        }
         lines_model = onboardings.env["vshn.onboarding.journey.line"]
         lines = lines_model.search(
             [
@@ -241,15 +241,15 @@ class VshnOnboarding(models.Model):
         entered = [
             onboarding
             for onboarding in onboardings
-            if onboarding.date_stage_entered and onboarding.stage_id.target_working_days
+            if entered_dates[onboarding.id] and onboarding.stage_id.target_working_days
         ]
-        starts = [today, *(onboarding.date_stage_entered for onboarding in entered)]
+        starts = [today, *(entered_dates[onboarding.id] for onboarding in entered)]
         # far enough for every stage target, whatever the holidays
         ends = [
             today,
             *filter(None, lines.mapped("date_due")),
             *(
-                onboarding.date_stage_entered
+                entered_dates[onboarding.id]
                 + timedelta(days=onboarding.stage_id.target_working_days * 2 + 31)
                 for onboarding in entered
             ),
@@ -282,9 +282,10 @@ class VshnOnboarding(models.Model):
         onboarding_rows = []
         for onboarding in onboardings:
             target = onboarding.stage_id.target_working_days
+            entered_on = entered_dates[onboarding.id]
             due = (
-                calendar_of(onboarding).add(onboarding.date_stage_entered, target)
-                if target and onboarding.date_stage_entered
+                calendar_of(onboarding).add(entered_on, target)
+                if target and entered_on
                 else False
             )
             stage_state = False
@@ -299,11 +300,14 @@ class VshnOnboarding(models.Model):
             state = False
             if is_open(onboarding):
                 state = max(stage_state, worst[onboarding.id], key=CLOCK_RANK.get)
-            if (onboarding.stage_date_due, onboarding.clock_state) != (due, state):
+            if restart_stage:
+                onboarding_rows.append((onboarding.id, due, state, today, False))
+            elif (onboarding.stage_date_due, onboarding.clock_state) != (due, state):
                 onboarding_rows.append((onboarding.id, due, state))
-        write_clock_columns(
-            onboardings.browse(), onboarding_rows, ["stage_date_due", "clock_state"]
-        )
+        fnames = ["stage_date_due", "clock_state"]
+        if restart_stage:
+            fnames += ["date_stage_entered", "stage_escalated"]
+        write_clock_columns(onboardings.browse(), onboarding_rows, fnames)
         return stage_states
 
     # ------------------------------------------------------------------

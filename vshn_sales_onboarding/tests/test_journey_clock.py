@@ -27,8 +27,8 @@ DIGEST_SUBJECT = "Onboarding clocks: at risk and breached"
 # breached, one at risk, one on track), 2 account managers and 2 CSMs: the
 # same at 10 and 100; 200 adds Odoo's own chunks of 100 rows when it inserts
 # the activities and the CSMs' followers.
-CRON_QUERIES = 59
-CRON_QUERIES_200 = 61
+CRON_QUERIES = 58
+CRON_QUERIES_200 = 60
 
 
 @tagged("post_install", "-at_install", "vshn_onboarding", "is_query_count")
