@@ -176,7 +176,7 @@ class VshnOnboarding(models.Model):
         return result
 
     def _check_evidence_fields(self, vals):
-        super()._check_evidence_fields(vals)
+        result = super()._check_evidence_fields(vals)
         check_process_fields(
             self,
             vals,
@@ -187,6 +187,7 @@ class VshnOnboarding(models.Model):
                 "they are not typed, copied or imported."
             ),
         )
+        return result
 
     # ------------------------------------------------------------------
     # Clocks
@@ -309,6 +310,21 @@ class VshnOnboarding(models.Model):
             fnames += ["date_stage_entered", "stage_escalated"]
         write_clock_columns(onboardings.browse(), onboarding_rows, fnames)
         return stage_states
+
+    def _vshn_set_stage_entered(self, date_entered):
+        """Record ``date_entered`` as the day these onboardings entered their
+        stage, and update their clocks.
+
+        For data only: demo stories told back in time, migrations. A stage
+        change starts the clock by itself.
+        """
+        date_entered = fields.Date.to_date(date_entered)
+        write_clock_columns(
+            self.browse(),
+            [(onboarding_id, date_entered) for onboarding_id in self.ids],
+            ["date_stage_entered"],
+        )
+        return self._vshn_update_clocks()
 
     # ------------------------------------------------------------------
     # The daily check: escalations and digests

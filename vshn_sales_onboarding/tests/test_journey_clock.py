@@ -1,7 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -208,6 +208,19 @@ class TestJourneyClock(OnboardingOrderCommon):
             activities = self._breach_activities(onboarding)
             self.assertEqual(len(activities), 2, "the new stage's breach is new")
             self.assertEqual(activities[1].summary, "Breached: Stage Customer Setup")
+
+    def test_stage_entered_back_in_time(self):
+        """Demo data tells its story back in time: the stage entered 8
+        working days ago is breached, and the check escalates it."""
+        with freeze_time("2026-05-22 10:00:00"):
+            onboarding = self._bare_onboarding()
+            onboarding._vshn_set_stage_entered("2026-05-11")
+            # Handover, 3 working days from Monday 11th: Thursday 14th
+            self.assertEqual(onboarding.date_stage_entered, date(2026, 5, 11))
+            self.assertEqual(onboarding.stage_date_due, date(2026, 5, 14))
+            self.assertEqual(onboarding.clock_state, "breached")
+            onboarding._vshn_set_stage_entered(TUESDAY - timedelta(days=7))
+            self.assertEqual(onboarding.clock_state, "at_risk")
 
     # ------------------------------------------------------------------
     # Escalation and digest
