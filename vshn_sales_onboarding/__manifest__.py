@@ -69,5 +69,6 @@
         "demo/sale_order_demo.xml",
         "demo/finance_demo.xml",
         "demo/vshn_invoicing_exception_demo.xml",
+        "demo/vshn_onboarding_clock_demo.xml",
     ],
 }
