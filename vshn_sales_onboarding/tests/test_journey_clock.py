@@ -3,12 +3,17 @@
 import logging
 from datetime import date, datetime, timedelta
 
+import psycopg2.errors
 from freezegun import freeze_time
 
+from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
 from odoo.tools import format_date, mute_logger
 
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 from odoo.addons.mail.tests.common import mail_new_test_user
 from odoo.addons.vshn_sales_onboarding.models.vshn_onboarding_gate_mixin import (
     as_process,
@@ -433,3 +438,88 @@ class TestJourneyClock(OnboardingOrderCommon):
         # the same for 10 as for 100; 200 within its budget (assertQueryCount)
         self.assertEqual(ten, hundred)
         self.assertLessEqual(two_hundred - hundred, 2)
+
+
+@tagged("post_install", "-at_install", "vshn_onboarding")
+class TestJourneyClockOverlap(BaseCase):
+    """Two daily checks at once escalate a breach once.
+
+    Real cursors, as the server runs two transactions: the fixtures are
+    committed through a cursor of their own and deleted by the cleanup.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        assert not cls.registry.in_test_mode(), "overlap tests need real cursors"
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, DISABLED_MAIL_CONTEXT)
+            partner = env["res.partner"].create(
+                {"name": "Overlap AG", "is_company": True}
+            )
+            onboarding = as_process(env["vshn.onboarding"]).create(
+                {"name": "Overlap AG: Managed Service", "partner_id": partner.id}
+            )
+            as_process(env["vshn.onboarding.journey.line"]).create(
+                {
+                    "onboarding_id": onboarding.id,
+                    "name": "Welcome call",
+                    "kind": "activity",
+                    "anchor": "booked",
+                    "state": "planned",
+                    "date_due": fields.Date.today() - timedelta(days=7),
+                }
+            )
+            onboarding._vshn_update_clocks()
+            cls.partner_id, cls.onboarding_id = partner.id, onboarding.id
+        cls.addClassCleanup(cls._delete_fixtures)
+
+    @classmethod
+    def _delete_fixtures(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, DISABLED_MAIL_CONTEXT)
+            env["vshn.onboarding"].browse(cls.onboarding_id).unlink()
+            env["res.partner"].browse(cls.partner_id).unlink()
+
+    def _escalations(self, env):
+        return env["mail.activity"].search_count(
+            [
+                ("res_model", "=", "vshn.onboarding"),
+                ("res_id", "=", self.onboarding_id),
+                (
+                    "activity_type_id",
+                    "=",
+                    env.ref(
+                        "vshn_sales_onboarding.mail_activity_type_journey_breach"
+                    ).id,
+                ),
+            ]
+        )
+
+    @mute_logger("odoo.sql_db")
+    def test_overlapping_checks_escalate_once(self):
+        with self.registry.cursor() as cr1, self.registry.cursor() as cr2:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            env2 = api.Environment(cr2, SUPERUSER_ID, {})
+            first = env1["vshn.onboarding"].browse(self.onboarding_id)
+            second = env2["vshn.onboarding"].browse(self.onboarding_id)
+            # the second run started before the first commits: it still sees
+            # the breach as new
+            self.assertFalse(second.journey_line_ids.escalated)
+            self.assertEqual(len(first._vshn_escalate_breaches({})), 1)
+            cr1.commit()
+            with self.assertRaises(psycopg2.errors.SerializationFailure):
+                second._vshn_escalate_breaches({})
+            cr2.rollback()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            self.assertEqual(self._escalations(env), 1)
+            # and a run after it finds nothing new
+            self.assertFalse(
+                env["vshn.onboarding"]
+                .browse(self.onboarding_id)
+                ._vshn_escalate_breaches({})
+            )
+            self.assertEqual(self._escalations(env), 1)
+            cr.rollback()
