@@ -376,7 +376,8 @@ class VshnOnboarding(models.Model):
             return
         values = self._vshn_get_line_dates(lines, anchor_dates)
         for line in lines:
-            line.write(values[line])
+            # a new due date is a new clock: its breach escalates afresh
+            line.write(dict(values[line], escalated=False))
             if line.activity_id:
                 line.activity_id.date_deadline = line.date_planned
         emails = lines.filtered("mail_message_id")
