@@ -125,7 +125,7 @@ class ResCompany(models.Model):
 
     onboarding_clock_at_risk_days = fields.Integer(
         string="Clock At Risk Within",
-        default=2,
+        default=1,
         help="A journey step or stage is at risk when at most this many working "
         "days are left until it is due (from tomorrow up to its due date).",
     )
