@@ -46,6 +46,8 @@ class TestJourneyClock(OnboardingOrderCommon):
         super().setUpClass()
         cls._set_role_defaults()
         cls.calendar = cls.env.company.resource_calendar_id
+        # the shipped default, whatever an upgraded database holds
+        cls.env.company.onboarding_clock_at_risk_days = 1
         # noon UTC: the same day in the calendar's time zone
         cls.env["resource.calendar.leaves"].create(
             {
@@ -137,7 +139,7 @@ class TestJourneyClock(OnboardingOrderCommon):
             lines = self._add_lines(
                 onboarding,
                 ("Welcome call", "planned", THURSDAY),  # 3 working days left
-                ("Material", "planned", WEDNESDAY),  # 2 left: at risk
+                ("Material", "planned", WEDNESDAY),  # 2 left: on track
                 ("Due today", "planned", FRIDAY),  # 0 left: at risk
                 ("Setup e-mail", "planned", date(2026, 5, 21)),  # past
                 ("Done step", "done", date(2026, 5, 20)),
@@ -146,7 +148,7 @@ class TestJourneyClock(OnboardingOrderCommon):
             )
             self.assertEqual(
                 lines.mapped("clock_state"),
-                ["on_track", "at_risk", "at_risk", "breached", False, False, False],
+                ["on_track", "on_track", "at_risk", "breached", False, False, False],
             )
             self.assertEqual(onboarding.clock_state, "breached")
 
@@ -172,7 +174,11 @@ class TestJourneyClock(OnboardingOrderCommon):
             onboarding = self._bare_onboarding()
         with freeze_time("2026-05-26 10:00:00"):
             onboarding._vshn_update_clocks()
-            # Tuesday: Wednesday and Thursday left
+            # Tuesday: Wednesday and Thursday left (at risk within 1)
+            self.assertEqual(onboarding.clock_state, "on_track")
+        with freeze_time("2026-05-27 10:00:00"):
+            onboarding._vshn_update_clocks()
+            # Wednesday: Thursday left
             self.assertEqual(onboarding.clock_state, "at_risk")
         with freeze_time("2026-05-28 10:00:00"):
             onboarding._vshn_update_clocks()
@@ -290,7 +296,8 @@ class TestJourneyClock(OnboardingOrderCommon):
             alpha = self._bare_onboarding("Alpha")
             self._add_lines(alpha, ("Welcome call", "planned", date(2026, 5, 21)))
             beta = self._bare_onboarding("Beta")
-            self._add_lines(beta, ("Material", "planned", WEDNESDAY))
+            # Tuesday after the Whit Monday holiday: one working day left
+            self._add_lines(beta, ("Material", "planned", date(2026, 5, 26)))
             gamma = self._bare_onboarding("Gamma")
             self._add_lines(gamma, ("Webinar", "planned", date(2026, 6, 10)))
             gamma.account_manager_id = user_am3
