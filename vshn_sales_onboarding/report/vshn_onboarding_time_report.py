@@ -23,10 +23,6 @@ ONBOARD_BUCKETS = [
 ]
 
 
-def _onboarding_selection(field_name):
-    return lambda self: self.env["vshn.onboarding"]._fields[field_name].selection
-
-
 class VshnOnboardingTimeReport(models.Model):
     """Onboarding times: one row per onboarding, its days from Day 0 to the
     first customer-facing step done and to Done, and the buckets the
@@ -38,6 +34,7 @@ class VshnOnboardingTimeReport(models.Model):
     """
 
     _name = "vshn.onboarding.time.report"
+    _inherit = "vshn.onboarding.report.mixin"
     _description = "Onboarding Times"
     _auto = False
     _rec_name = "onboarding_id"
@@ -63,24 +60,7 @@ class VshnOnboardingTimeReport(models.Model):
         "res.partner": ["industry_id"],
     }
 
-    onboarding_id = fields.Many2one("vshn.onboarding", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    industry_id = fields.Many2one(
-        "res.partner.industry", string="Customer Industry", readonly=True
-    )
-    segment_id = fields.Many2one("vshn.onboarding.segment", readonly=True)
-    complexity = fields.Selection(_onboarding_selection("complexity"), readonly=True)
-    offering_type = fields.Selection(
-        _onboarding_selection("offering_type"), readonly=True
-    )
-    kind = fields.Selection(_onboarding_selection("kind"), readonly=True)
     stage_id = fields.Many2one("vshn.onboarding.stage", readonly=True)
-    user_id = fields.Many2one("res.users", string="Owner", readonly=True)
-    account_manager_id = fields.Many2one(
-        "res.users", string="(Key) Account Manager", readonly=True
-    )
-    date_start = fields.Date(string="Day 0", readonly=True)
     date_first_engagement = fields.Date(readonly=True)
     date_done = fields.Date(string="Done On", readonly=True)
     is_done = fields.Boolean(readonly=True)

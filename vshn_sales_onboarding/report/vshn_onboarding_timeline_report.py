@@ -30,10 +30,6 @@ ID_ONBOARDING_FACTOR = 2**32
 ID_SOURCE_FACTOR = 2**29
 
 
-def _onboarding_selection(field_name):
-    return lambda self: self.env["vshn.onboarding"]._fields[field_name].selection
-
-
 class VshnOnboardingTimelineReport(models.Model):
     """Day -60 to Day +60: every event of each onboarding on one axis, in days
     from its Day 0 (the signature).
@@ -56,6 +52,7 @@ class VshnOnboardingTimelineReport(models.Model):
     """
 
     _name = "vshn.onboarding.timeline.report"
+    _inherit = "vshn.onboarding.report.mixin"
     _description = "Onboarding Day -60 to +60"
     _auto = False
     _rec_name = "name"
@@ -146,23 +143,6 @@ class VshnOnboardingTimelineReport(models.Model):
         help="Unset for what is still planned: open activities, future "
         "meetings, milestones not reached yet.",
     )
-    onboarding_id = fields.Many2one("vshn.onboarding", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    industry_id = fields.Many2one(
-        "res.partner.industry", string="Customer Industry", readonly=True
-    )
-    segment_id = fields.Many2one("vshn.onboarding.segment", readonly=True)
-    complexity = fields.Selection(_onboarding_selection("complexity"), readonly=True)
-    offering_type = fields.Selection(
-        _onboarding_selection("offering_type"), readonly=True
-    )
-    kind = fields.Selection(_onboarding_selection("kind"), readonly=True)
-    user_id = fields.Many2one("res.users", string="Owner", readonly=True)
-    account_manager_id = fields.Many2one(
-        "res.users", string="(Key) Account Manager", readonly=True
-    )
-    date_start = fields.Date(string="Day 0", readonly=True)
 
     @property
     def _table_query(self):
