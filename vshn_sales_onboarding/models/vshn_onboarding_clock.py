@@ -2,7 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+from .vshn_onboarding_gate_mixin import check_process_fields
 from .vshn_onboarding_journey_line import CLOCK_STATES
+
+# written by the clocks' own code only
+CLOCK_FIELDS = {
+    "date_stage_entered",
+    "stage_date_due",
+    "clock_state",
+    "stage_escalated",
+}
 
 
 class VshnOnboarding(models.Model):
@@ -33,3 +42,16 @@ class VshnOnboarding(models.Model):
 
     def _vshn_update_clocks(self):
         """Recompute the clocks of these onboardings and their steps (in batch)."""
+
+    def _check_evidence_fields(self, vals):
+        result = super()._check_evidence_fields(vals)
+        check_process_fields(
+            self,
+            vals,
+            CLOCK_FIELDS,
+            self.env._(
+                "The clocks are kept from the company's working days, the stages "
+                "and the journey's steps; they are not typed, copied or imported."
+            ),
+        )
+        return result
