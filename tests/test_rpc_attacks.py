@@ -3617,3 +3617,27 @@ def test_owner_opens_the_timeline_report(world, journey, sales):
         "vshn.onboarding", "read", [journey.onboarding], ["timeline_html"]
     )[0]["timeline_html"]
     assert f"RPC Handed over {world.tag}" in html
+
+
+def test_day0_is_not_moved_past_the_first_engagement(admin, journey, sales):
+    """The owner may correct Day 0, not past the first customer-facing step
+    done: the time to first engagement would turn negative in the report."""
+    activity = admin.read_one(LINE, journey.call, ["activity_id"])["activity_id"]
+    if activity:
+        sales.call("mail.activity", "action_feedback", [activity[0]], feedback="Met")
+    fields = ["date_start", "date_first_engagement", "time_to_first_engagement"]
+    before = admin.read_one("vshn.onboarding", journey.onboarding, fields)
+    assert before["date_first_engagement"] == journey.day0, before
+    later = datetime.date.fromisoformat(journey.day0) + datetime.timedelta(days=10)
+    error = sales.attempt(
+        "vshn.onboarding", "write", [journey.onboarding], {"date_start": str(later)}
+    )
+    assert_clear(error, "cannot be after its first engagement", journey.day0)
+    assert admin.read_one("vshn.onboarding", journey.onboarding, fields) == before
+    rows = admin.call(
+        TIME_REPORT,
+        "search_read",
+        [("onboarding_id", "=", journey.onboarding)],
+        fields=["time_to_first_engagement"],
+    )
+    assert [row["time_to_first_engagement"] for row in rows] == [0.0]

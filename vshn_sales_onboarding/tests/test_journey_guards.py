@@ -1,5 +1,7 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -131,3 +133,24 @@ class TestJourneyGuards(OnboardingOrderCommon):
         self.assertEqual(
             action["domain"], [("onboarding_id", "in", self.onboarding.ids)]
         )
+
+    def test_day0_is_not_moved_past_what_happened(self):
+        onboarding = self.onboarding
+        day0 = onboarding.date_start
+        engaged = day0 + timedelta(days=3)
+        as_process(onboarding).write({"date_first_engagement": engaged})
+        as_salesman = onboarding.with_user(self.user_salesman)
+        with self.assertRaisesMessage(
+            ValidationError,
+            f"Day 0 ({engaged + timedelta(days=1)}) cannot be after its first "
+            f"engagement ({engaged}); set Day 0 on or before {engaged}.",
+        ):
+            as_salesman.date_start = engaged + timedelta(days=1)
+        self.assertEqual(onboarding.date_start, day0)
+        # a correction up to the first engagement is the owner's
+        as_salesman.date_start = engaged
+        self.assertEqual(onboarding.date_start, engaged)
+        # the process moves Day 0 with the journey's events, either way
+        as_process(onboarding).write({"date_first_engagement": engaged})
+        onboarding._vshn_move_day0(engaged + timedelta(days=7))
+        self.assertEqual(onboarding.date_start, engaged + timedelta(days=7))
