@@ -806,6 +806,16 @@ def test_evidence_is_not_written_by_hand(
             )
             for field, value, _imported, fragment in JOURNEY_EVIDENCE
         ),
+        pytest.param(
+            "vshn.onboarding",
+            {
+                "journey_line_ids": [
+                    (0, 0, {"name": "Forged", "kind": "milestone", "anchor": "signed"})
+                ]
+            },
+            ANCHOR_EVIDENCE,
+            id="onboarding-born-with-journey_line_ids",
+        ),
     ],
 )
 def test_evidence_is_not_created_by_hand(admin, world, sales, model, vals, fragment):
@@ -3320,7 +3330,7 @@ def test_manager_marks_a_milestone_of_another_s_onboarding(admin, journey, manag
 @pytest.mark.parametrize(
     "user, expected",
     [("sales", True), ("manager", True), ("finance", True)]
-    + [("sales2", False), ("plain", False)],
+    + [("sales2", False), ("plain", False), ("other", False)],
 )
 def test_journey_lines_are_read_where_the_onboarding_is(journey, login, user, expected):
     found = login(user).call(
@@ -3534,7 +3544,9 @@ REPORTS = [TIME_REPORT, TIMELINE_REPORT]
 
 
 @pytest.mark.parametrize("report", REPORTS)
-@pytest.mark.parametrize("user, expected", [("sales", True), ("sales2", False)])
+@pytest.mark.parametrize(
+    "user, expected", [("sales", True), ("sales2", False), ("other", False)]
+)
 def test_reports_show_the_onboardings_one_may_read(
     journey, login, report, user, expected
 ):
@@ -3641,3 +3653,26 @@ def test_day0_is_not_moved_past_the_first_engagement(admin, journey, sales):
         fields=["time_to_first_engagement"],
     )
     assert [row["time_to_first_engagement"] for row in rows] == [0.0]
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        pytest.param({"clock_state": "on_track"}, id="clock_state"),
+        pytest.param({"date_paid": "2026-01-06"}, id="date_paid"),
+        pytest.param({"time_to_onboard": 1}, id="time_to_onboard"),
+    ],
+)
+def test_process_context_key_is_not_forged_over_rpc(admin, world, sales, vals):
+    """The process's token is an object in the context: a caller sending the
+    key with any JSON value is still refused."""
+    before = admin.read_one("vshn.onboarding", world.onboarding, list(vals))
+    error = sales.attempt(
+        "vshn.onboarding",
+        "write",
+        [world.onboarding],
+        vals,
+        context={"vshn_onboarding_process": True},
+    )
+    assert_clear(error, "Refused")
+    assert admin.read_one("vshn.onboarding", world.onboarding, list(vals)) == before
