@@ -1,10 +1,12 @@
 """Screenshot a page of a running Odoo as a given user, for the README.
 
-    python docs/take_screenshot.py URL DB LOGIN PASSWORD PATH OUT.png [WIDTH HEIGHT]
+    python docs/take_screenshot.py URL DB LOGIN PASSWORD PATH OUT.png
+        [WIDTH HEIGHT [SCRIPT]]
 
 Logs in over JSON-RPC, hands the session cookie to headless Chromium through
 the DevTools protocol, opens PATH (e.g. /odoo/onboardings), waits for the page
-to settle and writes the PNG. Needs Debian's chromium and websocket-client.
+to settle, runs SCRIPT in the page if given (e.g. a click on a form's tab)
+and writes the PNG. Needs Debian's chromium and websocket-client.
 """
 
 import base64
@@ -33,6 +35,7 @@ def login(url, db, user, password):
 def main():
     url, db, user, password, path, out = sys.argv[1:7]
     width, height = (int(value) for value in (sys.argv[7:9] or (1600, 900)))
+    script = sys.argv[9] if len(sys.argv) > 9 else None
     session_id = login(url, db, user, password)
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     profile = tempfile.mkdtemp()
@@ -85,6 +88,9 @@ def main():
         )
         call("Page.navigate", url=f"{url}{path}")
         time.sleep(8)
+        if script:
+            call("Runtime.evaluate", expression=script)
+            time.sleep(2)
         shot = call("Page.captureScreenshot", format="png")
         with open(out, "wb") as handle:
             handle.write(base64.b64decode(shot["data"]))

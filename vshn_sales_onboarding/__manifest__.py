@@ -4,7 +4,7 @@
     "name": "VSHN Sales Onboarding",
     "summary": "From first contact to an onboarded, correctly invoiced, "
     "profitable customer: gated sales stages, onboarding board, profitability",
-    "version": "18.0.3.0.0",
+    "version": "18.0.4.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/vshn/vshn_sales_onboarding",
     "author": "VSHN AG",
@@ -74,5 +74,6 @@
         "demo/sale_order_demo.xml",
         "demo/finance_demo.xml",
         "demo/vshn_invoicing_exception_demo.xml",
+        "demo/vshn_onboarding_clock_demo.xml",
     ],
 }

@@ -122,3 +122,24 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
+
+    onboarding_clock_at_risk_days = fields.Integer(
+        string="Clock At Risk Within",
+        default=1,
+        help="A journey step or stage is at risk when at most this many working "
+        "days are left until it is due (from tomorrow up to its due date).",
+    )
+
+    @api.constrains("onboarding_clock_at_risk_days")
+    def _check_onboarding_clock_at_risk_days(self):
+        for company in self.filtered(
+            lambda company: company.onboarding_clock_at_risk_days < 0
+        ):
+            raise ValidationError(
+                self.env._(
+                    "%(company)s: a clock is at risk within zero or more working "
+                    "days of its due date, not %(days)s.",
+                    company=company.name,
+                    days=company.onboarding_clock_at_risk_days,
+                )
+            )

@@ -45,3 +45,6 @@ class ResConfigSettings(models.TransientModel):
     onboarding_journey_sender_id = fields.Many2one(
         related="company_id.onboarding_journey_sender_id", readonly=False
     )
+    onboarding_clock_at_risk_days = fields.Integer(
+        related="company_id.onboarding_clock_at_risk_days", readonly=False
+    )

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytz
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 # Monday to Friday, for a company without a working-time calendar
 DEFAULT_WORKING_WEEKDAYS = frozenset(range(5))
@@ -52,21 +53,41 @@ class ResourceCalendar(models.Model):
         """{calendar id: WorkingDays} from ``date_from`` to ``date_to``.
 
         A working day is a weekday with attendances that no public holiday
-        (a leave of the whole company, no resource) covers. An empty recordset
-        gives the key ``False``: Monday to Friday, the company-wide holidays.
+        (a leave of the whole company, no resource) covers. The key ``False``
+        is always there: Monday to Friday, the holidays of no calendar.
         Two queries, whatever the number of calendars.
         """
-        weekdays = {
-            calendar.id: {
-                int(attendance.dayofweek)
-                for attendance in calendar.attendance_ids
-                if attendance.day_period != "lunch"
-            }
-            or DEFAULT_WORKING_WEEKDAYS
-            for calendar in self
-        }
-        if not self:
-            weekdays[False] = DEFAULT_WORKING_WEEKDAYS
+        # companies without a calendar work Monday to Friday
+        weekdays = {False: DEFAULT_WORKING_WEEKDAYS}
+        timezones = {False: "UTC"}
+        if self.ids:
+            # the calendars' time zones and weekdays in one query: the clocks
+            # of every onboarding read them
+            self.flush_recordset(["tz"])
+            self.env["resource.calendar.attendance"].flush_model(
+                ["calendar_id", "dayofweek", "day_period", "display_type"]
+            )
+            for calendar_id, tz, days in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT calendar.id, calendar.tz,
+                           ARRAY_AGG(DISTINCT attendance.dayofweek)
+                               FILTER (WHERE attendance.id IS NOT NULL)
+                      FROM resource_calendar calendar
+                 LEFT JOIN resource_calendar_attendance attendance
+                        ON attendance.calendar_id = calendar.id
+                       AND attendance.day_period IS DISTINCT FROM 'lunch'
+                       AND attendance.display_type IS NULL
+                     WHERE calendar.id = ANY(%s)
+                  GROUP BY calendar.id
+                    """,
+                    list(self.ids),
+                )
+            ):
+                weekdays[calendar_id] = {
+                    int(day) for day in days or ()
+                } or DEFAULT_WORKING_WEEKDAYS
+                timezones[calendar_id] = tz
         holidays = defaultdict(set)
         leaves = (
             self.env["resource.calendar.leaves"]
@@ -85,7 +106,6 @@ class ResourceCalendar(models.Model):
                 ["calendar_id", "date_from", "date_to"],
             )
         )
-        timezones = {calendar.id: calendar.tz for calendar in self}
         for leave in leaves:
             calendar_ids = (
                 [leave["calendar_id"][0]] if leave["calendar_id"] else list(weekdays)

@@ -280,10 +280,11 @@ class VshnOnboarding(models.Model):
             (reached | pending).onboarding_id._vshn_update_times()
         return activities
 
-    def _vshn_check_first_invoice_paid(self, invoices):
+    def _vshn_check_first_invoice_paid(self, invoices, paid_on=None):
         """Record "paid" on the onboardings whose first invoice got paid.
 
-        ``invoices``: customer invoices just reconciled with a payment. The
+        ``invoices``: customer invoices just reconciled with a payment;
+        ``paid_on``: {invoice: the reconciliation's date} (default today). The
         first invoice of an onboarding is its orders' earliest posted customer
         invoice; paid means Odoo's payment state paid or in payment. Once per
         onboarding: a later payment changes nothing.
@@ -294,7 +295,8 @@ class VshnOnboarding(models.Model):
             invoices.sudo().invoice_line_ids.sale_line_ids.order_id.onboarding_id
         )
         onboardings = onboardings.filtered(lambda onboarding: not onboarding.date_paid)
-        paid = self.browse()
+        paid_on = paid_on or {}
+        paid_dates = defaultdict(lambda: self.browse())
         for onboarding in onboardings:
             posted = onboarding.order_ids.invoice_ids.filtered(
                 lambda move: move.move_type == "out_invoice" and move.state == "posted"
@@ -305,8 +307,9 @@ class VshnOnboarding(models.Model):
                 lambda move: (move.invoice_date or fields.Date.today(), move.id)
             )[0]
             if first.payment_state in ("paid", "in_payment"):
-                paid |= onboarding
-        paid._vshn_first_invoice_paid()
+                paid_dates[paid_on.get(first)] |= onboarding
+        for date, paid in paid_dates.items():
+            paid._vshn_first_invoice_paid(date)
 
     def _vshn_first_invoice_paid(self, date=None):
         """Record "paid" (once) on these onboardings, on ``date`` (default:
@@ -376,7 +379,8 @@ class VshnOnboarding(models.Model):
             return
         values = self._vshn_get_line_dates(lines, anchor_dates)
         for line in lines:
-            line.write(values[line])
+            # a new due date is a new clock: its breach escalates afresh
+            line.write(dict(values[line], escalated=False))
             if line.activity_id:
                 line.activity_id.date_deadline = line.date_planned
         emails = lines.filtered("mail_message_id")

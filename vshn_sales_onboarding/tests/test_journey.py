@@ -404,7 +404,8 @@ class TestJourney(OnboardingOrderCommon):
         self.assertEqual(set(paid_lines.mapped("state")), {"waiting"})
         milestone = self._lines(onboarding, name="First invoice paid")
         self.assertEqual(milestone.state, "planned")
-        invoice = self._invoice(onboarding)
+        with freeze_time(datetime(2026, 3, 2, 10, 0)):
+            invoice = self._invoice(onboarding)
         self.assertFalse(onboarding.date_paid, "posting is not paying")
         # a partial payment is not paid
         with freeze_time(datetime(2026, 3, 5, 10, 0)):
@@ -429,12 +430,31 @@ class TestJourney(OnboardingOrderCommon):
         activities = onboarding.activity_ids
         order = onboarding.order_ids
         order.sudo().order_line.product_uom_qty = 2
-        second = self._invoice(onboarding)
         with freeze_time(datetime(2026, 3, 20, 10, 0)):
+            second = self._invoice(onboarding)
             self._pay(second)
         self.assertEqual(onboarding.date_paid, date(2026, 3, 6))
         self.assertEqual(onboarding.activity_ids, activities)
         self.assertEqual(len(self._lines(onboarding, anchor="paid")), len(paid_lines))
+
+    def test_paid_on_the_payment_date(self):
+        """A payment registered on Monday for money received on Friday: the
+        journey's "paid" is Friday, the reconciliation's date."""
+        onboarding = self._start(self.segments["enterprise"])
+        with freeze_time(datetime(2026, 3, 2, 10, 0)):
+            invoice = self._invoice(onboarding)
+        with freeze_time(datetime(2026, 3, 9, 10, 0)):
+            wizard = (
+                self.env["account.payment.register"]
+                .with_context(active_model="account.move", active_ids=invoice.ids)
+                .create({"payment_date": date(2026, 3, 6)})
+            )
+            wizard.action_create_payments()
+        self.assertEqual(onboarding.date_paid, date(2026, 3, 6))
+        call = self._lines(onboarding, anchor="paid").filtered(
+            lambda line: line.kind == "activity"
+        )
+        self.assertEqual(call.date_anchor, date(2026, 3, 6))
 
     def test_kickoff_done_plans_kickoff_steps(self):
         onboarding = self._start(self.segments["enterprise"])
