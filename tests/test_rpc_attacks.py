@@ -344,6 +344,13 @@ def world(admin, tag):
             "user_id": w.users["sales2"],
         },
     )
+    # the onboarding's journey (the shipped one its segment gets) and a journey
+    # it does not have
+    w.journey_lines = admin.search(
+        "vshn.onboarding.journey.line", [("onboarding_id", "=", w.onboarding)]
+    )
+    assert w.journey_lines
+    w.journey_smb = ref("vshn_sales_onboarding.vshn_onboarding_journey_smb")
     return w
 
 
@@ -657,6 +664,29 @@ def test_salesperson_cannot_fake_a_signed_order(admin, world, sales, deal):
 
 
 CONVERSION_ONLY = "joins an onboarding through its conversion"
+ANCHOR_EVIDENCE = "recorded when they happen"
+TIMES_EVIDENCE = "onboarding times are measured"
+CLOCK_EVIDENCE = "clocks are kept"
+# What the journey, its anchor events, the onboarding times and the clocks
+# write on an onboarding: (field, value written, value imported, what the
+# refusal says); a value given as ``lambda w: ...`` is built from the world.
+JOURNEY_EVIDENCE = [
+    ("journey_id", lambda w: w.journey_smb, None, ANCHOR_EVIDENCE),
+    ("date_booked", "2026-01-05", "2026-01-05", ANCHOR_EVIDENCE),
+    ("date_paid", "2026-01-06", "2026-01-06", ANCHOR_EVIDENCE),
+    ("date_kickoff_held", "2026-01-07", "2026-01-07", ANCHOR_EVIDENCE),
+    ("date_first_engagement", "2026-01-08", "2026-01-08", TIMES_EVIDENCE),
+    ("time_to_first_engagement", 1, "1", TIMES_EVIDENCE),
+    ("time_to_onboard", 2, "2", TIMES_EVIDENCE),
+    ("date_stage_entered", "2026-01-09", "2026-01-09", CLOCK_EVIDENCE),
+    ("stage_date_due", "2030-01-01", "2030-01-01", CLOCK_EVIDENCE),
+    ("clock_state", "on_track", "on_track", CLOCK_EVIDENCE),
+    ("stage_escalated", True, "1", CLOCK_EVIDENCE),
+]
+
+
+def journey_evidence(w, field, value):
+    return {field: value(w) if callable(value) else value}
 
 
 @pytest.mark.parametrize(
@@ -710,6 +740,29 @@ CONVERSION_ONLY = "joins an onboarding through its conversion"
             "introduc",
             id="partner-onboarding_introduced_date",
         ),
+        *(
+            pytest.param(
+                "onboarding",
+                lambda w, field=field, value=value: journey_evidence(w, field, value),
+                fragment,
+                id=f"onboarding-{field}",
+            )
+            for field, value, _imported, fragment in JOURNEY_EVIDENCE
+        ),
+        pytest.param(
+            "onboarding",
+            lambda w: {
+                "journey_line_ids": [(1, w.journey_lines[0], {"state": "done"})]
+            },
+            ANCHOR_EVIDENCE,
+            id="onboarding-journey_line_ids-update",
+        ),
+        pytest.param(
+            "onboarding",
+            lambda w: {"journey_line_ids": [(2, w.journey_lines[0])]},
+            ANCHOR_EVIDENCE,
+            id="onboarding-journey_line_ids-delete",
+        ),
     ],
 )
 def test_evidence_is_not_written_by_hand(
@@ -744,6 +797,25 @@ def test_evidence_is_not_written_by_hand(
             CONVERSION_ONLY,
             id="order-born-converted",
         ),
+        *(
+            pytest.param(
+                "vshn.onboarding",
+                lambda w, field=field, value=value: journey_evidence(w, field, value),
+                fragment,
+                id=f"onboarding-born-with-{field}",
+            )
+            for field, value, _imported, fragment in JOURNEY_EVIDENCE
+        ),
+        pytest.param(
+            "vshn.onboarding",
+            {
+                "journey_line_ids": [
+                    (0, 0, {"name": "Forged", "kind": "milestone", "anchor": "signed"})
+                ]
+            },
+            ANCHOR_EVIDENCE,
+            id="onboarding-born-with-journey_line_ids",
+        ),
     ],
 )
 def test_evidence_is_not_created_by_hand(admin, world, sales, model, vals, fragment):
@@ -752,10 +824,53 @@ def test_evidence_is_not_created_by_hand(admin, world, sales, model, vals, fragm
         "vshn.onboarding": {"name": name, "partner_id": world.customer},
         "sale.order": {"partner_id": world.customer, "client_order_ref": name},
     }[model]
+    vals = vals(world) if callable(vals) else vals
     error = sales.attempt(model, "create", {**base, **vals})
     assert_clear(error, fragment)
     field = "name" if model == "vshn.onboarding" else "client_order_ref"
     assert admin.search(model, [(field, "=", name)]) == []
+
+
+@pytest.mark.parametrize(
+    "field, value, imported, fragment",
+    [pytest.param(*case, id=case[0]) for case in JOURNEY_EVIDENCE],
+)
+@pytest.mark.parametrize("method", ["copy", "load"])
+def test_journey_evidence_is_not_copied_or_imported(
+    admin, world, sales, method, field, value, imported, fragment
+):
+    """A copy with the field as default, an import of the column: refused,
+    no onboarding made (``load`` answers with messages, not an error)."""
+    name = f"RPC Copied {world.tag} {uuid.uuid4().hex[:6]}"
+    onboardings = ("vshn.onboarding", [("partner_id", "=", world.customer_converted)])
+    before = admin.search(*onboardings)
+    if method == "copy":
+        error = sales.attempt(
+            "vshn.onboarding",
+            "copy",
+            [world.onboarding],
+            default={"name": name, **journey_evidence(world, field, value)},
+        )
+        assert_clear(error, fragment)
+    else:
+        column, imported = (
+            ("journey_id/.id", str(world.journey_smb))
+            if field == "journey_id"
+            else (field, imported)
+        )
+        result = sales.call(
+            "vshn.onboarding",
+            "load",
+            ["name", "partner_id/.id", column],
+            [[name, str(world.customer_converted), imported]],
+        )
+        assert not result["ids"], result
+        errors = " ".join(
+            m["message"] for m in result["messages"] if m["type"] == "error"
+        )
+        assert fragment.lower() in errors.lower(), result
+    assert admin.search(*onboardings) == before
+    assert admin.search("vshn.onboarding", [("name", "=", name)]) == []
 
 
 @pytest.mark.parametrize(
@@ -990,7 +1105,67 @@ PRIVATE_WATCH = {
     "onboarding": lambda w: records(
         "vshn.onboarding", [w.onboarding], ["initialized", "stage_id"]
     ),
+    "journey": lambda w: (
+        "vshn.onboarding.journey.line",
+        [("onboarding_id", "=", w.onboarding)],
+        JOURNEY_LINE_FIELDS,
+    ),
+    "anchors": lambda w: records(
+        "vshn.onboarding",
+        [w.onboarding],
+        ["journey_id", "date_start", "date_booked", "date_paid", "date_kickoff_held"]
+        + ["date_first_engagement", "time_to_onboard", "clock_state"],
+    ),
 }
+JOURNEY_LINE_FIELDS = [
+    "state",
+    "user_id",
+    "date_anchor",
+    "date_planned",
+    "date_due",
+    "date_done",
+    "clock_state",
+    "escalated",
+    "activity_id",
+    "mail_message_id",
+]
+# the journey's private methods: (model, method, arguments, what they would change)
+JOURNEY_PRIVATE = [
+    (
+        "vshn.onboarding",
+        "_vshn_reach_anchor",
+        lambda w: [[w.onboarding], "paid"],
+        "journey",
+    ),
+    (
+        "vshn.onboarding",
+        "_vshn_move_day0",
+        lambda w: [[w.onboarding], "2026-01-01"],
+        "anchors",
+    ),
+    ("vshn.onboarding", "_vshn_start_journeys", lambda w: [[w.onboarding]], "journey"),
+    ("vshn.onboarding", "_vshn_kickoff_held", lambda w: [[w.onboarding]], "anchors"),
+    (
+        "vshn.onboarding",
+        "_vshn_first_invoice_paid",
+        lambda w: [[w.onboarding]],
+        "anchors",
+    ),
+    ("vshn.onboarding", "_vshn_update_times", lambda w: [[w.onboarding]], "anchors"),
+    ("vshn.onboarding", "_vshn_update_clocks", lambda w: [[w.onboarding]], "anchors"),
+    (
+        "vshn.onboarding.journey.line",
+        "_vshn_queue_emails",
+        lambda w: [w.journey_lines],
+        "journey",
+    ),
+    (
+        "vshn.onboarding.journey.line",
+        "_vshn_mark_done",
+        lambda w: [w.journey_lines, "2026-01-01"],
+        "journey",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -1056,6 +1231,10 @@ PRIVATE_WATCH = {
             lambda w: [[w.customer]],
             "customer",
             id="res.partner._vshn_make_customer",
+        ),
+        *(
+            pytest.param(model, method, build, watched, id=f"{model}.{method}")
+            for model, method, build, watched in JOURNEY_PRIVATE
         ),
     ],
 )
@@ -1183,6 +1362,14 @@ def onboarding_watch(w, name):
     fields = ["stage_id", "date_start", "date_end_planned", "kickoff_date"]
     return records(
         "vshn.onboarding", [w.onboarding], fields + ["user_id", "segment_id"]
+    )
+
+
+def journey_watch(w, name):
+    return (
+        "vshn.onboarding.journey.line",
+        [("onboarding_id", "=", w.onboarding)],
+        JOURNEY_LINE_FIELDS,
     )
 
 
@@ -1860,6 +2047,48 @@ SWEEP = [
         CLEAR_ERRORS,
         lambda w, n: named("vshn.onboarding.segment", n),
         id="segment-of-zero-days",
+    ),
+    # --- the journey's buttons ------------------------------------------
+    *(
+        pytest.param(
+            user,
+            call("vshn.onboarding.journey.line", "action_mark_reached", ids),
+            fragments,
+            CLEAR_ERRORS,
+            journey_watch,
+            id=f"mark-reached-{case}",
+        )
+        for case, user, ids, fragments in [
+            ("string-ids", "sales", ["abc"], ("'abc'", "not record ids")),
+            ("string", "sales", "12", ("'1', '2'", "not record ids")),
+            ("dict-ids", "sales", lambda w, n: [{"id": w.journey_lines[0]}], ()),
+            ("boolean-ids", "sales", [True], ("True", "not record ids")),
+            ("unknown-id", "sales", UNKNOWN_ID, ("does not exist",)),
+            (
+                "unknown-among-own",
+                "sales",
+                lambda w, n: [w.journey_lines[0], UNKNOWN_ID],
+                ("does not exist",),
+            ),
+            ("unknown-id-manager", "manager", [UNKNOWN_ID], ("does not exist",)),
+        ]
+    ),
+    *(
+        pytest.param(
+            user,
+            call("vshn.onboarding", "action_view_timeline_report", ids),
+            fragments,
+            CLEAR_ERRORS,
+            onboarding_watch,
+            id=f"timeline-report-{case}",
+        )
+        for case, user, ids, fragments in [
+            ("string-ids", "sales", ["abc"], ("'abc'", "not record ids")),
+            ("dict-ids", "sales", lambda w, n: [{"id": w.onboarding}], ()),
+            ("float-ids", "sales", [1.5], ("1.5", "not record ids")),
+            ("unknown-id", "sales", [UNKNOWN_ID], ("does not exist",)),
+            ("unknown-id-manager", "manager", UNKNOWN_ID, ("does not exist",)),
+        ]
     ),
 ]
 
@@ -2834,3 +3063,619 @@ def test_finance_reads_contracts(login, contract):
         "contract.contract", "read", [contract], ["onboarding_id", "partner_id"]
     )
     assert row["partner_id"]
+
+
+# ----------------------------------------------------------------------
+# Journeys: the steps on an onboarding are the process's record
+# ----------------------------------------------------------------------
+#
+# A journey of a segment of its own, on a new onboarding of the salesperson:
+# milestones marked reached by hand (one left open, one marked by the
+# salesperson with duplicate ids, one for the manager), one reached by the
+# first invoice paid, and an activity.
+
+LINE = "vshn.onboarding.journey.line"
+JOURNEY = "vshn.onboarding.journey"
+STEP = "vshn.onboarding.journey.step"
+TIME_REPORT = "vshn.onboarding.time.report"
+TIMELINE_REPORT = "vshn.onboarding.timeline.report"
+HAND_ONLY = "marked reached by hand"
+
+
+@pytest.fixture(scope="module")
+def journey(admin, world, login):
+    j = World()
+    tag = world.tag
+    manager, sales = login("manager"), login("sales")
+    j.todo = admin.ref("mail.mail_activity_data_todo")
+    j.lead_type = admin.create(
+        "mail.activity.type", {"name": f"RPC Deal Call {tag}", "res_model": "crm.lead"}
+    )
+    j.partner_template = admin.create(
+        "mail.template",
+        {
+            "name": f"RPC Partner Letter {tag}",
+            "model_id": admin.search("ir.model", [("model", "=", "res.partner")])[0],
+        },
+    )
+    segment = manager.create(
+        "vshn.onboarding.segment", {"name": f"RPC Segment {tag}", "onboarding_days": 60}
+    )
+
+    def step(name, kind="milestone", **vals):
+        return (0, 0, {"name": f"RPC {name} {tag}", "kind": kind, **vals})
+
+    j.journey = manager.create(
+        JOURNEY,
+        {
+            "name": f"RPC Journey {tag}",
+            "segment_id": segment,
+            "step_ids": [
+                step("Go-live", offset_days=5),
+                step("Handed over"),
+                step("Signed off", offset_days=3),
+                step("Paid", reached_on="paid"),
+                step("Call", "activity", activity_type_id=j.todo, customer_facing=True),
+            ],
+        },
+    )
+    customer = admin.create(
+        "res.partner",
+        {"name": f"RPC Journey {tag} AG", "is_company": True, "segment_id": segment},
+    )
+    order = world.new_order(customer, world.users["sales"])
+    admin.call("sale.order", "action_confirm", [order])
+    j.onboarding = admin.read_one("sale.order", order, ["onboarding_id"])[
+        "onboarding_id"
+    ][0]
+    onboarding = admin.read_one(
+        "vshn.onboarding", j.onboarding, ["journey_id", "date_start"]
+    )
+    assert m2o_id(onboarding["journey_id"]) == j.journey, onboarding
+    j.day0 = onboarding["date_start"]
+    lines = admin.call(
+        LINE, "search_read", [("onboarding_id", "=", j.onboarding)], fields=["name"]
+    )
+    by_name = {row["name"].split(" ")[1]: row["id"] for row in lines}
+    j.go_live, j.handed, j.signed_off = (
+        by_name["Go-live"],
+        by_name["Handed"],
+        by_name["Signed"],
+    )
+    j.paid, j.call = by_name["Paid"], by_name["Call"]
+    j.call_activity = m2o_id(
+        admin.read_one(LINE, j.call, ["activity_id"])["activity_id"]
+    )
+    j.sales2 = world.users["sales2"]
+    # the salesperson marks one reached, sending its id twice
+    assert sales.call(LINE, "action_mark_reached", [j.handed, j.handed]) is True
+    j.watch = (LINE, [("onboarding_id", "=", j.onboarding)], JOURNEY_LINE_FIELDS)
+    return j
+
+
+def test_journey_starts_and_the_owner_marks_a_milestone_once(admin, journey):
+    rows = {
+        row["id"]: row
+        for row in admin.read(
+            LINE,
+            [journey.go_live, journey.handed, journey.paid, journey.call],
+            ["state", "date_done", "activity_id"],
+        )
+    }
+    assert rows[journey.handed]["state"] == "done"
+    assert rows[journey.handed]["date_done"] == journey.day0
+    assert rows[journey.go_live]["state"] == "planned"
+    assert rows[journey.paid]["state"] == "planned"
+    assert rows[journey.call]["activity_id"]
+
+
+def line_vals(j, name):
+    return {
+        "onboarding_id": j.onboarding,
+        "name": name,
+        "kind": "milestone",
+        "anchor": "signed",
+        "state": "done",
+        "date_done": "2026-01-01",
+    }
+
+
+# (method, build(journey, unique name) -> args, kwargs)
+LINE_ATTACKS = {
+    "create": lambda j, n: ([line_vals(j, n)], {}),
+    **{
+        f"write-{field}": (
+            lambda j, n, field=field, value=value: (
+                [[j.go_live], {field: value(j) if callable(value) else value}],
+                {},
+            )
+        )
+        for field, value in [
+            ("state", "done"),
+            ("date_done", "2026-01-01"),
+            ("date_due", "2030-01-01"),
+            ("clock_state", "on_track"),
+            ("escalated", True),
+            ("activity_id", lambda j: j.call_activity),
+            ("user_id", lambda j: j.sales2),
+        ]
+    },
+    "unlink": lambda j, n: ([[j.go_live]], {}),
+    "copy": lambda j, n: ([[j.call]], {"default": {"name": n, "state": "done"}}),
+}
+
+
+# a salesperson on their own onboarding, a manager on anyone's: both refused
+@pytest.mark.parametrize("user", ["sales", "manager"])
+@pytest.mark.parametrize("attack", list(LINE_ATTACKS))
+def test_journey_lines_are_written_by_the_process_only(
+    admin, world, journey, login, user, attack
+):
+    name = f"RPC Forged {world.tag} {uuid.uuid4().hex[:6]}"
+    method = attack.split("-")[0]
+    args, kwargs = LINE_ATTACKS[attack](journey, name)
+    before = snapshot(admin, journey.watch)
+    error = login(user).attempt(LINE, method, *args, **kwargs)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    assert snapshot(admin, journey.watch) == before
+    assert admin.search(LINE, [("name", "=", name)]) == []
+
+
+@pytest.mark.parametrize("user", ["sales", "manager"])
+def test_journey_lines_are_not_imported(admin, world, journey, login, user):
+    name = f"RPC Imported Step {world.tag} {user}"
+    before = snapshot(admin, journey.watch)
+    result = login(user).call(
+        LINE,
+        "load",
+        ["onboarding_id/.id", "name", "kind", "anchor", "state", "date_done"],
+        [[str(journey.onboarding), name, "milestone", "signed", "done", "2026-01-01"]],
+    )
+    assert not result["ids"], result
+    errors = [m["message"] for m in result["messages"] if m["type"] == "error"]
+    assert any("not allowed to create" in message for message in errors), result
+    assert snapshot(admin, journey.watch) == before
+    assert admin.search(LINE, [("name", "=", name)]) == []
+
+
+@pytest.mark.parametrize(
+    "user, build, fragments, names",
+    [
+        pytest.param(
+            "sales2",
+            lambda j: [j.go_live],
+            ("read",),
+            {"odoo.exceptions.AccessError"},
+            id="another-s-onboarding",
+        ),
+        pytest.param(
+            "plain",
+            lambda j: [j.go_live],
+            (),
+            {"odoo.exceptions.AccessError"},
+            id="plain-sales-on-another-s",
+        ),
+        pytest.param(
+            "finance",
+            lambda j: [j.go_live],
+            ("write",),
+            {"odoo.exceptions.AccessError"},
+            id="finance-reads-but-does-not-edit",
+        ),
+        pytest.param(
+            "portal",
+            lambda j: [j.go_live],
+            (),
+            {"odoo.exceptions.AccessError"},
+            id="portal",
+        ),
+        pytest.param(
+            "sales",
+            lambda j: [j.call],
+            (HAND_ONLY, "RPC Call"),
+            CLEAR_ERRORS,
+            id="not-a-milestone",
+        ),
+        pytest.param(
+            "sales",
+            lambda j: [j.paid],
+            (HAND_ONLY, "RPC Paid"),
+            CLEAR_ERRORS,
+            id="milestone-reached-by-an-event",
+        ),
+        pytest.param(
+            "sales",
+            lambda j: [j.handed],
+            (HAND_ONLY, "RPC Handed over"),
+            CLEAR_ERRORS,
+            id="already-done",
+        ),
+        pytest.param(
+            "manager",
+            lambda j: [j.handed, j.handed],
+            (HAND_ONLY, "RPC Handed over"),
+            CLEAR_ERRORS,
+            id="already-done-twice-by-manager",
+        ),
+        pytest.param(
+            "sales",
+            lambda j: [j.go_live, j.call],
+            (HAND_ONLY, "RPC Call"),
+            CLEAR_ERRORS,
+            id="open-milestone-with-an-activity",
+        ),
+        pytest.param(
+            "sales",
+            lambda j: [j.go_live, UNKNOWN_ID],
+            ("does not exist",),
+            CLEAR_ERRORS,
+            id="open-milestone-with-an-unknown-id",
+        ),
+    ],
+)
+def test_milestone_is_not_marked_reached_by_others(
+    admin, journey, login, user, build, fragments, names
+):
+    before = snapshot(admin, journey.watch)
+    error = login(user).attempt(LINE, "action_mark_reached", build(journey))
+    assert_clear(error, *fragments, names=names)
+    assert snapshot(admin, journey.watch) == before
+
+
+def test_manager_marks_a_milestone_of_another_s_onboarding(admin, journey, manager):
+    assert manager.call(LINE, "action_mark_reached", [journey.signed_off]) is True
+    row = admin.read_one(LINE, journey.signed_off, ["state", "date_done"])
+    assert row == {"id": journey.signed_off, "state": "done", "date_done": journey.day0}
+
+
+@pytest.mark.parametrize(
+    "user, expected",
+    [("sales", True), ("manager", True), ("finance", True)]
+    + [("sales2", False), ("plain", False), ("other", False)],
+)
+def test_journey_lines_are_read_where_the_onboarding_is(journey, login, user, expected):
+    found = login(user).call(
+        LINE, "search", [("onboarding_id", "=", journey.onboarding)]
+    )
+    assert bool(found) is expected, found
+    if not expected:
+        error = login(user).attempt(LINE, "read", [journey.go_live], ["name"])
+        assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+@pytest.mark.parametrize(
+    "model, method, build",
+    [
+        pytest.param(LINE, "search_read", lambda j: [[]], id="lines"),
+        pytest.param(LINE, "read", lambda j: [[j.go_live], ["name"]], id="line"),
+        pytest.param(
+            "vshn.onboarding",
+            "read",
+            lambda j: [[j.onboarding], ["journey_line_ids"]],
+            id="onboarding-lines",
+        ),
+        pytest.param(JOURNEY, "search_read", lambda j: [[]], id="journeys"),
+        pytest.param(STEP, "read", lambda j: [[j.journey], ["name"]], id="steps"),
+    ],
+)
+def test_portal_user_reads_no_journey(journey, login, model, method, build):
+    error = login("portal").attempt(model, method, *build(journey))
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+# --- journey templates: the managers' configuration --------------------------
+
+
+def journey_watch_of(j):
+    return (
+        JOURNEY,
+        [("id", "=", j.journey)],
+        ["name", "active", "segment_id", "step_ids"],
+    )
+
+
+JOURNEY_ATTACKS = {
+    "create-journey": lambda j, n: (JOURNEY, "create", [{"name": n}], {}),
+    "write-journey": lambda j, n: (JOURNEY, "write", [[j.journey], {"name": n}], {}),
+    "archive-journey": lambda j, n: (JOURNEY, "action_archive", [[j.journey]], {}),
+    "unlink-journey": lambda j, n: (JOURNEY, "unlink", [[j.journey]], {}),
+    "copy-journey": lambda j, n: (JOURNEY, "copy", [[j.journey]], {"default": {}}),
+    "create-step": lambda j, n: (
+        STEP,
+        "create",
+        [{"journey_id": j.journey, "name": n, "kind": "milestone"}],
+        {},
+    ),
+    "write-step-through-journey": lambda j, n: (
+        JOURNEY,
+        "write",
+        [[j.journey], {"step_ids": [(0, 0, {"name": n, "kind": "milestone"})]}],
+        {},
+    ),
+    "write-step": lambda j, n: (
+        STEP,
+        "write",
+        [
+            lambda admin: admin.search(STEP, [("journey_id", "=", j.journey)])[:1],
+            {"offset_days": 30},
+        ],
+        {},
+    ),
+    "unlink-step": lambda j, n: (
+        STEP,
+        "unlink",
+        [lambda admin: admin.search(STEP, [("journey_id", "=", j.journey)])[:1]],
+        {},
+    ),
+}
+
+
+# onboarding users and finance (plain salespeople have the same rights as
+# every internal user: read)
+@pytest.mark.parametrize("user", ["sales", "finance"])
+@pytest.mark.parametrize("attack", list(JOURNEY_ATTACKS))
+def test_salespeople_do_not_change_journeys(admin, world, journey, login, user, attack):
+    name = f"RPC Journey Edit {world.tag} {uuid.uuid4().hex[:6]}"
+    model, method, args, kwargs = JOURNEY_ATTACKS[attack](journey, name)
+    args = [arg(admin) if callable(arg) else arg for arg in args]
+    steps = (STEP, [("journey_id", "=", journey.journey)], ["name", "offset_days"])
+    before = snapshot(admin, journey_watch_of(journey)), snapshot(admin, steps)
+    error = login(user).attempt(model, method, *args, **kwargs)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    after = snapshot(admin, journey_watch_of(journey)), snapshot(admin, steps)
+    assert after == before
+    assert admin.search(JOURNEY, [("name", "=", name)]) == []
+    assert admin.search(STEP, [("name", "=", name)]) == []
+
+
+def test_manager_edits_journeys(admin, world, journey, manager):
+    name = f"RPC Managed Journey {world.tag}"
+    created = manager.create(
+        JOURNEY,
+        {
+            "name": name,
+            "active": False,
+            "step_ids": [(0, 0, {"name": "Kickoff held", "kind": "milestone"})],
+        },
+    )
+    manager.call(JOURNEY, "write", [created], {"description": "Edited"})
+    step = admin.read_one(JOURNEY, created, ["step_ids"])["step_ids"][0]
+    manager.call(STEP, "write", [step], {"offset_days": 4, "target_working_days": 3})
+    copied = manager.call(JOURNEY, "copy", [created])[0]
+    assert len(admin.read_one(JOURNEY, copied, ["step_ids"])["step_ids"]) == 1
+    manager.call(JOURNEY, "unlink", [created, copied])
+    assert admin.search(JOURNEY, [("id", "in", [created, copied])]) == []
+
+
+# a step's bad values: (its values, what the error names)
+BAD_STEPS = [
+    pytest.param(
+        {"kind": "email"},
+        ("needs an e-mail template",),
+        CLEAR_ERRORS,
+        id="email-without-template",
+    ),
+    pytest.param(
+        {"kind": "activity"},
+        ("needs an activity type",),
+        CLEAR_ERRORS,
+        id="activity-without-type",
+    ),
+    pytest.param(
+        {"kind": "milestone", "offset_days": -3},
+        ("before its anchor", "zero or more"),
+        CLEAR_ERRORS,
+        id="negative-offset",
+    ),
+    pytest.param(
+        {"kind": "milestone", "target_working_days": -1},
+        ("before its anchor", "zero or more"),
+        CLEAR_ERRORS,
+        id="negative-target",
+    ),
+    pytest.param(
+        {"kind": "activity", "activity_type_id": lambda j: j.lead_type},
+        ("activity type", "crm.lead", "for onboardings"),
+        CLEAR_ERRORS,
+        id="activity-type-of-deals",
+    ),
+    pytest.param(
+        {"kind": "email", "mail_template_id": lambda j: j.partner_template},
+        ("e-mail template", "res.partner", "template of onboardings"),
+        CLEAR_ERRORS,
+        id="template-of-partners",
+    ),
+    pytest.param(
+        {"kind": "activity", "reached_on": "paid", "activity_type_id": "todo"},
+        ("only milestones are reached",),
+        CLEAR_ERRORS,
+        id="activity-reached-by-an-event",
+    ),
+    pytest.param(
+        {"kind": "milestone", "role_id": "Customer Success Manager"},
+        ("takes the id of a record",),
+        CLEAR_ERRORS,
+        id="role-by-name",
+    ),
+    pytest.param(
+        {"kind": "milestone", "role_id": UNKNOWN_ID},
+        (CONSTRAINT,),
+        CLEAR_ERRORS,
+        id="unknown-role",
+    ),
+    pytest.param(
+        {"kind": "milestone", "anchor": "tomorrow"},
+        ("tomorrow",),
+        WRONG_VALUE_OK,
+        id="unknown-anchor",
+    ),
+]
+
+
+@pytest.mark.parametrize("vals, fragments, names", BAD_STEPS)
+@pytest.mark.parametrize("method", ["create", "write"])
+def test_bad_journey_step_is_refused_clearly(
+    admin, world, journey, manager, method, vals, fragments, names
+):
+    name = f"RPC Step {world.tag} {uuid.uuid4().hex[:6]}"
+    vals = {
+        key: (
+            value(journey)
+            if callable(value)
+            else journey.todo
+            if value == "todo"
+            else value
+        )
+        for key, value in vals.items()
+    }
+    steps = (STEP, [("journey_id", "=", journey.journey)], ["name", "kind"])
+    before = snapshot(admin, steps)
+    if method == "create":
+        args = [{"journey_id": journey.journey, "name": name, **vals}]
+    else:
+        args = [[admin.search(STEP, [("journey_id", "=", journey.journey)])[0]], vals]
+    error = manager.attempt(STEP, method, *args)
+    assert_clear(error, *fragments, names=names)
+    if names is CLEAR_ERRORS and method == "create" and "role_id" not in vals:
+        assert f"RPC Journey {world.tag}" in error.message, "names the journey"
+    assert snapshot(admin, steps) == before
+
+
+# --- the onboarding-times and Day -60 to +60 reports ---------------------------
+
+REPORTS = [TIME_REPORT, TIMELINE_REPORT]
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize(
+    "user, expected", [("sales", True), ("sales2", False), ("other", False)]
+)
+def test_reports_show_the_onboardings_one_may_read(
+    journey, login, report, user, expected
+):
+    rpc = login(user)
+    domain = [("onboarding_id", "=", journey.onboarding)]
+    rows = rpc.call(report, "search_read", domain, fields=["onboarding_id"])
+    assert bool(rows) is expected, rows
+    assert {m2o_id(row["onboarding_id"]) for row in rows} <= {journey.onboarding}
+    groups = rpc.call(
+        report, "read_group", domain, ["onboarding_id"], ["onboarding_id"], lazy=False
+    )
+    assert bool(groups) is expected, groups
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_plain_sales_user_sees_no_report_row_of_another(journey, login, report):
+    rows = login("plain").call(
+        report, "search_read", [("onboarding_id", "=", journey.onboarding)]
+    )
+    assert rows == []
+
+
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize("method", ["search_read", "read_group"])
+def test_reports_are_closed_to_portal_users(login, report, method):
+    args = [[]] if method == "search_read" else [[], ["onboarding_id"], []]
+    error = login("portal").attempt(report, method, *args)
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+@pytest.mark.parametrize("user", ["sales", "manager"])
+@pytest.mark.parametrize("report", REPORTS)
+@pytest.mark.parametrize(
+    "method, build",
+    [
+        pytest.param("write", lambda ids: [ids, {"onboarding_id": False}], id="write"),
+        pytest.param("unlink", lambda ids: [ids], id="unlink"),
+        pytest.param("create", lambda ids: [{"name": "Forged"}], id="create"),
+    ],
+)
+def test_reports_are_read_only(journey, login, user, report, method, build):
+    rpc = login(user)
+    ids = rpc.call(report, "search", [("onboarding_id", "=", journey.onboarding)])
+    assert ids
+    error = rpc.attempt(report, method, *build(ids))
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+    assert rpc.call(report, "search", [("onboarding_id", "=", journey.onboarding)]) == (
+        ids
+    )
+
+
+@pytest.mark.parametrize("user", ["sales2", "plain", "portal"])
+@pytest.mark.parametrize(
+    "method, build",
+    [
+        pytest.param(
+            "read", lambda j: [[j.onboarding], ["timeline_html"]], id="timeline_html"
+        ),
+        pytest.param(
+            "action_view_timeline_report",
+            lambda j: [[j.onboarding]],
+            id="timeline-report-button",
+        ),
+    ],
+)
+def test_timeline_of_another_s_onboarding_is_refused(
+    journey, login, user, method, build
+):
+    error = login(user).attempt("vshn.onboarding", method, *build(journey))
+    assert_clear(error, names={"odoo.exceptions.AccessError"})
+
+
+def test_owner_opens_the_timeline_report(world, journey, sales):
+    action = sales.call(
+        "vshn.onboarding", "action_view_timeline_report", [journey.onboarding]
+    )
+    assert action["res_model"] == TIMELINE_REPORT
+    assert action["domain"] == [["onboarding_id", "in", [journey.onboarding]]]
+    html = sales.call(
+        "vshn.onboarding", "read", [journey.onboarding], ["timeline_html"]
+    )[0]["timeline_html"]
+    assert f"RPC Handed over {world.tag}" in html
+
+
+def test_day0_is_not_moved_past_the_first_engagement(admin, journey, sales):
+    """The owner may correct Day 0, not past the first customer-facing step
+    done: the time to first engagement would turn negative in the report."""
+    activity = admin.read_one(LINE, journey.call, ["activity_id"])["activity_id"]
+    if activity:
+        sales.call("mail.activity", "action_feedback", [activity[0]], feedback="Met")
+    fields = ["date_start", "date_first_engagement", "time_to_first_engagement"]
+    before = admin.read_one("vshn.onboarding", journey.onboarding, fields)
+    assert before["date_first_engagement"] == journey.day0, before
+    later = datetime.date.fromisoformat(journey.day0) + datetime.timedelta(days=10)
+    error = sales.attempt(
+        "vshn.onboarding", "write", [journey.onboarding], {"date_start": str(later)}
+    )
+    assert_clear(error, "cannot be after its first engagement", journey.day0)
+    assert admin.read_one("vshn.onboarding", journey.onboarding, fields) == before
+    rows = admin.call(
+        TIME_REPORT,
+        "search_read",
+        [("onboarding_id", "=", journey.onboarding)],
+        fields=["time_to_first_engagement"],
+    )
+    assert [row["time_to_first_engagement"] for row in rows] == [0.0]
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [
+        pytest.param({"clock_state": "on_track"}, id="clock_state"),
+        pytest.param({"date_paid": "2026-01-06"}, id="date_paid"),
+        pytest.param({"time_to_onboard": 1}, id="time_to_onboard"),
+    ],
+)
+def test_process_context_key_is_not_forged_over_rpc(admin, world, sales, vals):
+    """The process's token is an object in the context: a caller sending the
+    key with any JSON value is still refused."""
+    before = admin.read_one("vshn.onboarding", world.onboarding, list(vals))
+    error = sales.attempt(
+        "vshn.onboarding",
+        "write",
+        [world.onboarding],
+        vals,
+        context={"vshn_onboarding_process": True},
+    )
+    assert_clear(error, "Refused")
+    assert admin.read_one("vshn.onboarding", world.onboarding, list(vals)) == before

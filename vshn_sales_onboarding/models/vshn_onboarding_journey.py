@@ -1,9 +1,10 @@
 # Copyright 2026 VSHN AG
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .crm_lead import OFFERING_TYPES
 from .res_partner import COMPLEXITY_LEVELS
+from .vshn_onboarding_gate_mixin import check_relational_values
 
 
 class VshnOnboardingJourney(models.Model):
@@ -38,3 +39,15 @@ class VshnOnboardingJourney(models.Model):
     step_ids = fields.One2many(
         "vshn.onboarding.journey.step", "journey_id", string="Steps", copy=True
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a name or a dict for a segment or a company is refused clearly, not
+        # by the database
+        for vals in vals_list:
+            check_relational_values(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_relational_values(self, vals)
+        return super().write(vals)

@@ -3,6 +3,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .vshn_onboarding_gate_mixin import check_relational_values
+
 STEP_KINDS = [
     ("activity", "Activity"),
     ("email", "E-mail"),
@@ -84,6 +86,67 @@ class VshnOnboardingJourneyStep(models.Model):
         "invoice paid). Empty: someone who may edit the onboarding marks it "
         "reached.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a name or a dict for a role, an activity type or a template is
+        # refused clearly, not by the database
+        for vals in vals_list:
+            check_relational_values(self, vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_relational_values(self, vals)
+        return super().write(vals)
+
+    @api.constrains("offset_days", "target_working_days")
+    def _check_days(self):
+        for step in self.filtered(
+            lambda step: step.offset_days < 0 or step.target_working_days < 0
+        ):
+            # a step is created when its anchor event happens: it cannot be
+            # planned, nor due, before that event
+            raise ValidationError(
+                self.env._(
+                    "%(journey)s: the step %(step)s cannot be planned or due before "
+                    "its anchor event (Day %(day)s, target %(target)s working "
+                    "days); set both to zero or more.",
+                    journey=step.journey_id.name,
+                    step=step.name,
+                    day=step.offset_days,
+                    target=step.target_working_days,
+                )
+            )
+
+    @api.constrains("activity_type_id", "mail_template_id")
+    def _check_models(self):
+        for step in self:
+            activity_model = step.activity_type_id.res_model
+            if activity_model and activity_model != "vshn.onboarding":
+                raise ValidationError(
+                    self.env._(
+                        "%(journey)s: the activity type %(type)s of the step "
+                        "%(step)s is for %(model)s; choose one for onboardings or "
+                        "for any document.",
+                        journey=step.journey_id.name,
+                        type=step.activity_type_id.name,
+                        step=step.name,
+                        model=activity_model,
+                    )
+                )
+            template_model = step.mail_template_id.sudo().model
+            if step.mail_template_id and template_model != "vshn.onboarding":
+                raise ValidationError(
+                    self.env._(
+                        "%(journey)s: the e-mail template %(template)s of the step "
+                        "%(step)s is written for %(model)s; choose a template of "
+                        "onboardings.",
+                        journey=step.journey_id.name,
+                        template=step.mail_template_id.sudo().name,
+                        step=step.name,
+                        model=template_model,
+                    )
+                )
 
     @api.constrains("kind", "activity_type_id", "mail_template_id", "reached_on")
     def _check_kind_needs(self):

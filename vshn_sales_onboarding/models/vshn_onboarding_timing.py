@@ -2,9 +2,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
-from .vshn_onboarding_gate_mixin import as_process, check_process_fields
+from .vshn_onboarding_gate_mixin import (
+    PROCESS_CONTEXT_KEY,
+    PROCESS_TOKEN,
+    as_process,
+    check_process_fields,
+)
 
 # written by ``_vshn_update_times`` only
 TIMING_FIELDS = {
@@ -64,6 +70,31 @@ class VshnOnboarding(models.Model):
             ),
         )
         return result
+
+    @api.constrains("date_start")
+    def _check_day0_before_the_times(self):
+        # Day 0 may be corrected, but not past what already happened: the
+        # times would turn negative and count as Day 0 in the report. The
+        # process (``_vshn_move_day0``) moves the events with Day 0.
+        if self.env.context.get(PROCESS_CONTEXT_KEY) is PROCESS_TOKEN:
+            return
+        for onboarding in self:
+            day0 = onboarding.date_start
+            for date, event in (
+                (onboarding.date_first_engagement, self.env._("first engagement")),
+                (onboarding.is_done and onboarding.date_done, self.env._("Done")),
+            ):
+                if date and day0 and date < day0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(onboarding)s: Day 0 (%(day0)s) cannot be after its "
+                            "%(event)s (%(date)s); set Day 0 on or before %(date)s.",
+                            onboarding=onboarding.display_name,
+                            day0=day0,
+                            event=event,
+                            date=date,
+                        )
+                    )
 
     def _on_stage_entered(self):
         result = super()._on_stage_entered()

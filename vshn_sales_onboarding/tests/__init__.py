@@ -24,3 +24,4 @@ from . import test_onboarding_times
 from . import test_onboarding_timeline_report
 from . import test_journey
 from . import test_journey_clock
+from . import test_journey_guards
