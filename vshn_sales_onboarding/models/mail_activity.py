@@ -32,6 +32,27 @@ class MailActivity(models.Model):
                 ).write({"user_id": vals["user_id"]})
         return result
 
+    def unlink(self):
+        # a journey step's activity cancelled: the step is cancelled with it
+        # (it would otherwise wait, planned, for its clock to breach)
+        lines = self.env["vshn.onboarding.journey.line"]
+        if not self.env.context.get("vshn_activity_done"):
+            onboarding_activities = self.filtered(
+                lambda activity: activity.res_model == "vshn.onboarding"
+            )
+            if onboarding_activities:
+                lines = lines.sudo().search(
+                    [
+                        ("activity_id", "in", onboarding_activities.ids),
+                        ("state", "=", "planned"),
+                    ]
+                )
+        result = super().unlink()
+        if lines:
+            lines.write({"state": "cancelled"})
+            lines.onboarding_id._vshn_update_clocks()
+        return result
+
     def _action_done(self, feedback=False, attachment_ids=None):
         # The escalation owner closes the escalation by marking its activity done.
         escalation_type = self.env.ref(
@@ -66,7 +87,10 @@ class MailActivity(models.Model):
                     ("state", "=", "planned"),
                 ]
             )
-        result = super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+        # core unlinks what it does not keep: done, not cancelled (``unlink``)
+        result = super(
+            MailActivity, self.with_context(vshn_activity_done=True)
+        )._action_done(feedback=feedback, attachment_ids=attachment_ids)
         lines._vshn_mark_done(fields.Date.context_today(self))
         if kickoff_ids:
             self.env["vshn.onboarding"].browse(kickoff_ids)._vshn_kickoff_held()

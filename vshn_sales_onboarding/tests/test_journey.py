@@ -498,6 +498,29 @@ class TestJourney(OnboardingOrderCommon):
         self.assertEqual(handover.date_done, date(2026, 3, 3))
         self.assertTrue(onboarding.handover_done, "the stage gate still opens")
 
+    def test_activity_cancelled_cancels_its_line(self):
+        """A step's activity cancelled (unlinked, as the chatter's Cancel
+        does) cancels the step: no clock waits for it to breach. Done is
+        still done, though core deletes done activities it does not keep."""
+        onboarding = self._start(self.segments["midmarket"])
+        handover = self._lines(
+            onboarding, name="Internal handover with all stakeholders"
+        )
+        self.assertTrue(handover.clock_state)
+        handover.activity_id.with_user(handover.user_id).unlink()
+        self.assertEqual(handover.state, "cancelled")
+        self.assertFalse(handover.clock_state)
+        self.assertFalse(handover.date_done)
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        self.assertFalse(todo.keep_done)
+        step = self._lines(onboarding, kind="activity").filtered(
+            lambda line: line.state == "planned"
+            and line.activity_id.activity_type_id == todo
+        )[:1]
+        self.assertTrue(step, "a to-do step of the journey")
+        step.activity_id.action_done()
+        self.assertEqual(step.state, "done")
+
     def test_role_filled_later_takes_over_the_step(self):
         """A vacant role's step goes to its stand-in; once the role is filled
         the activity and the step pass to the holder, as plans did."""
