@@ -2,6 +2,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
+# what the dimensions read: a read of a report flushes what the ORM holds
+ONBOARDING_DIMENSION_DEPENDS = [
+    "active",
+    "company_id",
+    "partner_id",
+    "segment_id",
+    "complexity",
+    "offering_type",
+    "kind",
+    "user_id",
+    "account_manager_id",
+    "date_start",
+]
+
 
 def _onboarding_selection(field_name):
     return lambda self: self.env["vshn.onboarding"]._fields[field_name].selection

@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .vshn_onboarding_report_mixin import ONBOARDING_DIMENSION_DEPENDS
+
 # keys sort as the buckets do: the pivot orders a selection by its key
 FIRST_ENGAGEMENT_BUCKETS = [
     ("1_day0", "Day 0"),
@@ -42,18 +44,9 @@ class VshnOnboardingTimeReport(models.Model):
     # a read of the report flushes what the ORM still holds of these
     _depends = {
         "vshn.onboarding": [
-            "active",
-            "company_id",
-            "partner_id",
-            "segment_id",
-            "complexity",
-            "offering_type",
-            "kind",
+            *ONBOARDING_DIMENSION_DEPENDS,
             "stage_id",
             "is_done",
-            "user_id",
-            "account_manager_id",
-            "date_start",
             "date_first_engagement",
             "date_done",
         ],

@@ -3,6 +3,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .vshn_onboarding_report_mixin import ONBOARDING_DIMENSION_DEPENDS
+
 EVENT_KINDS = [
     ("activity", "Activity"),
     ("meeting", "Meeting"),
@@ -59,19 +61,7 @@ class VshnOnboardingTimelineReport(models.Model):
     _order = "date, id"
     # a read of the report flushes what the ORM still holds of these
     _depends = {
-        "vshn.onboarding": [
-            "active",
-            "company_id",
-            "partner_id",
-            "segment_id",
-            "complexity",
-            "offering_type",
-            "kind",
-            "user_id",
-            "account_manager_id",
-            "date_start",
-            "lead_id",
-        ],
+        "vshn.onboarding": [*ONBOARDING_DIMENSION_DEPENDS, "lead_id"],
         "res.partner": ["industry_id"],
         "sale.order": ["onboarding_id"],
         "mail.activity": [
