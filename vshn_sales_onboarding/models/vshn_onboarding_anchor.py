@@ -344,12 +344,8 @@ class VshnOnboarding(models.Model):
         values = {}
         for line in lines:
             step, anchor_date = line.step_id, anchor_dates[line]
-            calendar_id = line.onboarding_id.company_id.resource_calendar_id.id
-            days = (
-                working.get(calendar_id)
-                or working.get(False)
-                or working.get(next(iter(working)))
-            )
+            calendar = line.onboarding_id.company_id.resource_calendar_id
+            days = working[calendar.id or False]
             values[line] = {
                 "date_anchor": anchor_date,
                 "date_planned": anchor_date + timedelta(days=step.offset_days),

@@ -511,18 +511,11 @@ class VshnOnboarding(models.Model):
             .browse(list(digests))
             .filtered(lambda user: user.active and user.partner_id)
         )
-        author = self.env.ref("base.partner_root")
         # e-mails leave through the mail queue, not from inside the pass
-        thread = self.env["mail.thread"].with_context(mail_notify_force_send=False)
+        onboardings = self.with_context(mail_notify_force_send=False)
         for user in users:
-            # from OdooBot: the pass runs as a scheduled action
-            thread.message_notify(
-                author_id=author.id,
-                partner_ids=user.partner_id.ids,
-                subject=self.env._("Onboarding clocks: at risk and breached"),
-                body=Markup("<ul>%s</ul>")
-                % Markup().join(
-                    Markup("<li>%s</li>") % item for item in digests[user.id]
-                ),
-                subtype_xmlid="mail.mt_note",
+            onboardings._vshn_notify_digest(
+                user,
+                self.env._("Onboarding clocks: at risk and breached"),
+                digests[user.id],
             )

@@ -297,16 +297,24 @@ class VshnOnboarding(models.Model):
                 )
                 for activity in digest["activities"]
             ]
-            # from OdooBot: the converting user may have no e-mail address,
-            # and a customer's confirmation converts as a scheduled action
-            self.env["mail.thread"].message_notify(
-                author_id=self.env.ref("base.partner_root").id,
-                partner_ids=user.partner_id.ids,
-                subject=self.env._("New onboardings: what is yours"),
-                body=Markup("<ul>%s</ul>")
-                % Markup().join(Markup("<li>%s</li>") % item for item in items),
-                subtype_xmlid="mail.mt_note",
+            self._vshn_notify_digest(
+                user, self.env._("New onboardings: what is yours"), items
             )
+
+    @api.model
+    def _vshn_notify_digest(self, user, subject, items):
+        """One note to ``user`` listing ``items``, from OdooBot: the process
+        runs as whoever converted (who may have no e-mail address) or as a
+        scheduled action. The caller's context decides how its e-mail leaves."""
+        return self.env["mail.thread"].message_notify(
+            # cached id: one digest per person costs no lookup of OdooBot
+            author_id=self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"),
+            partner_ids=user.partner_id.ids,
+            subject=subject,
+            body=Markup("<ul>%s</ul>")
+            % Markup().join(Markup("<li>%s</li>") % item for item in items),
+            subtype_xmlid="mail.mt_note",
+        )
 
     # ------------------------------------------------------------------
     # Introduction and external setup
